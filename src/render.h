@@ -128,6 +128,10 @@ typedef struct render_view {
  * window), before render_draw. Returns the number of labels placed. */
 int render_place_labels(render *r, const render_scene *s, const render_view *v);
 
+/* Node ids labelled by the last render_place_labels, in placement order
+ * (forced first, then by size). Returns how many were written. */
+int render_label_nodes(const render *r, uint32_t *out, int max);
+
 /* Clears the current framebuffer's viewport (0,0,tile_w,tile_h) and draws
  * edges, nodes and (if v->labels) the placed labels. Leaves GL blend state
  * as it found it disabled. Returns false on a GL error. */
