@@ -724,16 +724,18 @@ bool render_draw(render *r, const render_scene *s, const render_view *v)
     const theme_def *th = &THEMES[v->theme];
     float tile[4];
     view_tile(v, tile);
-    glViewport(0, 0, (GLsizei)tile[2], (GLsizei)tile[3]);
-    float bg[4];
-    rgba_to_vec4(th->bg, bg);
-    if (v->transparent)
-        glClearColor(0, 0, 0, 0);
-    else
-        glClearColor(bg[0], bg[1], bg[2], 1);
     glDisable(GL_DEPTH_TEST);
     glDisable(GL_CULL_FACE);
-    glClear(GL_COLOR_BUFFER_BIT);
+    if (!v->no_clear) {
+        glViewport(0, 0, (GLsizei)tile[2], (GLsizei)tile[3]);
+        float bg[4];
+        rgba_to_vec4(th->bg, bg);
+        if (v->transparent)
+            glClearColor(0, 0, 0, 0);
+        else
+            glClearColor(bg[0], bg[1], bg[2], 1);
+        glClear(GL_COLOR_BUFFER_BIT);
+    }
     glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT | GL_VERTEX_ATTRIB_ARRAY_BARRIER_BIT);
     uint32_t n = clamp_nodes(r, s), m = clamp_edges(r, s);
     if (!s->positions || !n)

@@ -20,6 +20,11 @@
  *   labels cross tile borders seamlessly), then for each tile bind an FBO of
  *   tile_w x tile_h, set v.tile_* and call render_draw. Node radii, edge
  *   widths and label text are in image pixels times pixel_scale.
+ *   With shot_tile (origin bottom-left, overscan included): tile_x = t->x,
+ *   tile_y = image_h - (t->y + t->h), tile_w = t->w, tile_h = t->h, and
+ *   no_clear = true (shot binds, sizes and clears the framebuffer itself).
+ *   Do not also multiply by shot's tile_from_image: the tile rectangle
+ *   already maps the image onto the tile.
  *
  * Picking, label candidates and the bounding box are compute passes over the
  * position buffer; only their small results are read back.
@@ -119,6 +124,8 @@ typedef struct render_view {
     render_size_mode size_mode;
     bool labels;           /* draw the labels last placed by render_place_labels */
     bool transparent;      /* clear to alpha 0 instead of the theme background */
+    bool no_clear;         /* the caller has bound, sized (glViewport) and cleared the
+                              target: shot's tiles, with their own background */
 } render_view;
 
 /* Chooses which nodes get a label for this view (whole-image pixels): the
@@ -132,7 +139,7 @@ int render_place_labels(render *r, const render_scene *s, const render_view *v);
  * (forced first, then by size). Returns how many were written. */
 int render_label_nodes(const render *r, uint32_t *out, int max);
 
-/* Clears the current framebuffer's viewport (0,0,tile_w,tile_h) and draws
+/* Sets the viewport to (0,0,tile_w,tile_h) and clears it (unless no_clear), draws
  * edges, nodes and (if v->labels) the placed labels. Leaves GL blend state
  * as it found it disabled. Returns false on a GL error. */
 bool render_draw(render *r, const render_scene *s, const render_view *v);
