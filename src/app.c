@@ -861,7 +861,7 @@ static int main_loop(app *a)
         double t = now();
         float dt = (float)(t - a->last_t);
         a->last_t = t;
-        if (dt > 0)
+        if (dt > 0 && a->frame > 1)
             a->fps = a->fps > 0 ? 0.9 * a->fps + 0.1 / dt : 1.0 / dt;
         bool moving = camera_update(&a->cam, dt);
         if (busy || moving || a->left_down || a->right_down)
@@ -902,8 +902,8 @@ static int main_loop(app *a)
         }
 
         /* Keep the whole graph in view until the user takes the camera. */
-        if (!a->user_camera && t >= a->next_fit) {
-            frame_all(a, a->frame == 0);
+        if (!a->user_camera && (t >= a->next_fit || layout_node_count(a->lay) < 100000)) {
+            frame_all(a, true); /* the layout moves smoothly: tracking it needs no easing */
             a->next_fit = t + 0.3;
         }
 
