@@ -11,7 +11,8 @@
  * Every input, real or from --script, goes through the same handlers
  * (on_key, on_char, on_button, on_cursor, on_scroll), so a script exercises
  * exactly what a user does. Script lines, one action each, run in order:
- *   wait N | wait-loaded | wait-settled | move X Y | down [left|right] |
+ *   wait N | wait-loaded | wait-nodes N | wait-settled | wait-camera |
+ *   move X Y | move-node ADDRESS [DX DY] | down [left|right] |
  *   up [left|right] | click X Y | scroll DY | key NAME | type TEXT |
  *   print | dump FILE.ppm | state FILE | quit
  * Coordinates are window coordinates (origin top-left). `print` writes one
@@ -79,7 +80,8 @@ typedef struct app {
     bool quit;
     /* timing */
     double last_t, fps, steps_per_s;
-    int steps_per_frame;
+    int last_steps;              /* layout steps run in the last frame */
+    bool camera_moving;
     uint64_t frame;
     double next_fit, next_labels;
     /* script */
@@ -534,9 +536,31 @@ static void script_step(app *a)
         if (!strcmp(cmd, "wait-loaded")) {
             if (!loader_done(a->ld) || graph_node_count(a->g) > (a->lay ? layout_node_count(a->lay) : 0))
                 return;
-        } else if (!strcmp(cmd, "wait-settled")) {
-            if (a->lay && !layout_converged(a->lay) && !layout_paused(a->lay))
+        } else if (!strcmp(cmd, "wait-nodes")) {
+            if ((long)(a->lay ? layout_node_count(a->lay) : 0) < atol(arg))
                 return;
+        } else if (!strcmp(cmd, "wait-settled")) {
+            /* Converged, paused, or the step budget is spent. */
+            if (a->lay && !layout_converged(a->lay) && !layout_paused(a->lay) && a->last_steps > 0)
+                return;
+        } else if (!strcmp(cmd, "wait-camera")) {
+            if (a->camera_moving)
+                return;
+        } else if (!strcmp(cmd, "move-node")) {
+            char text[ADDR_STRLEN + 1] = "";
+            sscanf(arg, "%46s %lf %lf", text, &x, &y);
+            ip_addr ad;
+            uint32_t id = addr_parse(text, &ad) ? graph_find(a->g, &ad) : RENDER_NONE;
+            render_scene sc = scene_of(a);
+            float p[3], px[2];
+            if (id == RENDER_NONE || !render_node_position(a->r, &sc, id, p)) {
+                log_warn("--script: no node %s", text);
+            } else {
+                if (!a->three_d)
+                    p[2] = 0;
+                if (camera_world_to_screen(&a->cam, a->fb_w, a->fb_h, p, px))
+                    on_cursor(a, px[0] + x, px[1] + y);
+            }
         } else if (!strcmp(cmd, "move") || !strcmp(cmd, "click")) {
             sscanf(arg, "%lf %lf", &x, &y);
             double k = cursor_scale(a);
@@ -864,6 +888,7 @@ static int main_loop(app *a)
         if (dt > 0 && a->frame > 1)
             a->fps = a->fps > 0 ? 0.9 * a->fps + 0.1 / dt : 1.0 / dt;
         bool moving = camera_update(&a->cam, dt);
+        a->camera_moving = moving;
         if (busy || moving || a->left_down || a->right_down)
             glfwPollEvents();
         else
@@ -883,11 +908,13 @@ static int main_loop(app *a)
             return 1;
 
         /* Layout steps within the budget, at least one. */
+        a->last_steps = 0;
         if (!layout_paused(a->lay) && !layout_converged(a->lay)) {
             int want = (int)(LAYOUT_BUDGET_S / (layout_cost > 1e-6 ? layout_cost : 1e-6));
             want = want < 1 ? 1 : want > 50 ? 50 : want;
             double t0 = now();
             int done = layout_step(a->lay, want);
+            a->last_steps = done;
             if (done > 0) {
                 glFinish();
                 double c = (now() - t0) / done;
