@@ -226,23 +226,17 @@ static int cdist(uint32_t a, uint32_t b)
     return d;
 }
 
-static const char *line_with(const char *out, const char *tag)
-{
-    const char *p = strstr(out, tag);
-    return p ? p : "";
-}
-
 /* Value of "key VALUE" in a print line, copied into buf. */
-static const char *field(const char *line, const char *key, char *buf, size_t n)
+static const char *field(const char *line, const char *key, char *val, size_t n)
 {
     char pat[64];
-    snprintf(pat, sizeof pat, " %s ", key);
+    snprintf(pat, sizeof pat, "%s ", key);
     const char *p = strstr(line, pat);
-    buf[0] = 0;
+    val[0] = 0;
     if (p)
-        sscanf(p + strlen(pat), "%63s", buf);
+        sscanf(p + strlen(pat), "%63s", val);
     (void)n;
-    return buf;
+    return val;
 }
 
 static void nth_line(const char *out, int k, char *line, size_t n)
