@@ -70,10 +70,10 @@ static void packet(buf *b, uint32_t src, uint32_t dst, uint32_t t)
         sum = (sum & 0xffff) + (sum >> 16);
     ip[10] = (uint8_t)(~sum >> 8);
     ip[11] = (uint8_t)~sum;
-    ip[24] = 0x30; /* UDP 12345 -> 53 */
-    ip[25] = 0x39;
-    ip[27] = 53;
-    ip[29] = 8;
+    ip[20] = 0x30; /* UDP 12345 -> 53, length 8 */
+    ip[21] = 0x39;
+    ip[23] = 53;
+    ip[25] = 8;
     put32(b, 1700000000 + t / 1000);
     put32(b, (t % 1000) * 1000);
     put32(b, sizeof f);
