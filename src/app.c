@@ -636,7 +636,7 @@ static void write_state(app *a)
         log_error("--script state %s: cannot write it", a->state_path);
         goto out;
     }
-    int nl = render_label_nodes(a->r, ids, 4096);
+    int nl = a->labels ? render_label_nodes(a->r, ids, 4096) : 0;
     for (int i = 0; i < nl; i++)
         if (ids[i] < n)
             lab[ids[i]] = 1;

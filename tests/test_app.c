@@ -376,6 +376,19 @@ int main(int argc, char **argv)
     img = (image){0};
     CHECK(read_ppm(lab, &img));
     nlab = 0;
+    /* The hovered node's tooltip (about 232x92 px at the cursor + 16, flipped
+     * at the window's edges, as app.c places it) hides labels under it. */
+    float hx = 0, hy = 0;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(ns[i].addr, "10.0.0.5")) {
+            hx = ns[i].x + 1;
+            hy = ns[i].y + 1;
+        }
+    float tx0 = hx + 16, ty0 = hy + 16;
+    if (tx0 + 232 > img.w)
+        tx0 = hx - 232 - 8;
+    if (ty0 + 92 > img.h)
+        ty0 = hy - 92 - 8;
     for (int i = 0; i < n && img.rgb; i++) {
         if (!strcmp(ns[i].addr, "10.0.0.1") || !strcmp(ns[i].addr, "10.0.0.5")) {
             if (!ns[i].labelled)
@@ -385,6 +398,9 @@ int main(int argc, char **argv)
         if (!ns[i].labelled)
             continue;
         nlab++;
+        float lx0 = ns[i].x + ns[i].r + 4, lx1 = lx0 + 46, ly0 = ns[i].y - 6, ly1 = ns[i].y + 6;
+        if (lx1 > tx0 - 4 && lx0 < tx0 + 236 && ly1 > ty0 - 4 && ly0 < ty0 + 96)
+            continue;
         int lit = 0;
         for (int y = (int)ns[i].y - 6; y <= (int)ns[i].y + 6; y++)
             for (int xx = (int)(ns[i].x + ns[i].r + 4); xx < (int)(ns[i].x + ns[i].r + 50); xx++)
