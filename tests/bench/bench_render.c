@@ -58,7 +58,7 @@ static bool grow(graph *g, uint32_t from, uint32_t n, double epn)
     static graph_packet batch[B];
     size_t k = 0;
     for (uint32_t i = from; i < n; i++) {
-        int extra = (int)epn - 1 + ((double)next_rand() / 2097152.0 < epn - (int)epn ? 1 : 0);
+        int extra = (int)epn - 1 + ((double)next_rand() / 4294967296.0 < epn - (int)epn ? 1 : 0);
         for (int e = 0; e <= extra; e++) {
             uint32_t j;
             if (i == 0)
@@ -66,7 +66,7 @@ static bool grow(graph *g, uint32_t from, uint32_t n, double epn)
             else if (e == 0)
                 j = next_rand() % i;
             else {
-                double u = (double)next_rand() / 2097152.0;
+                double u = (double)next_rand() / 4294967296.0;
                 j = (uint32_t)(u * u * u * i);
             }
             batch[k].src = node_addr(i);
@@ -205,9 +205,13 @@ int main(int argc, char **argv)
             glBindFramebuffer(GL_FRAMEBUFFER, fbo);
             t0 = now();
             render_place_labels(r, &s, &v);
+            glFinish();
+            double t1 = now();
             render_draw(r, &s, &v);
             glFinish();
             dr[f] = now() - t0;
+            if (getenv("BENCH_VERBOSE"))
+                fprintf(stderr, "  labels %.2f ms, draw %.2f ms\n", (t1 - t0) * 1e3, (now() - t1) * 1e3);
         }
         double u = median(up, FRAMES), l = median(ly, FRAMES), d = median(dr, FRAMES);
         double rw = median(raw, FRAMES);
