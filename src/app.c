@@ -62,6 +62,7 @@ typedef struct app {
     /* framebuffer and window sizes; pixel scale for HiDPI */
     int fb_w, fb_h, win_w, win_h;
     float ui_scale;
+    float depth_ref;             /* 3D: eye distance of the last framing */
     /* interaction */
     double mx, my;               /* cursor, framebuffer pixels */
     bool mouse_moved;
@@ -128,7 +129,7 @@ static render_view view_of(const app *a)
 {
     render_view v = {.image_w = a->fb_w, .image_h = a->fb_h, .pixel_scale = a->ui_scale,
                      .perspective = a->three_d, .theme = a->theme, .color_mode = a->color_mode,
-                     .size_mode = a->size_mode, .labels = a->labels};
+                     .size_mode = a->size_mode, .labels = a->labels, .depth_ref = a->depth_ref};
     camera_view_proj(&a->cam, a->fb_w, a->fb_h, v.view_proj);
     return v;
 }
@@ -146,6 +147,8 @@ static void frame_all(app *a, bool snap)
     camera_fit(&a->cam, a->fb_w, a->fb_h, lo, hi, 0.05f);
     if (snap)
         camera_snap(&a->cam);
+    if (a->three_d) /* nominal node size at the framing distance */
+        a->depth_ref = a->cam.target.distance;
 }
 
 static void fly_to(app *a, uint32_t id)

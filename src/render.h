@@ -119,6 +119,7 @@ typedef struct render_view {
     float pixel_scale;     /* multiplies node radii, edge widths, text (1 = screen) */
     float node_scale;      /* extra node-size factor from the camera zoom (0 = 1) */
     bool perspective;      /* 3D: nodes shrink with distance */
+    float depth_ref;       /* 3D: eye distance at which nodes have their nominal size (0 = 1) */
     render_theme theme;
     render_color_mode color_mode;
     render_size_mode size_mode;
