@@ -500,8 +500,12 @@ decode_status decode_packet(uint32_t linktype, const uint8_t *data, uint32_t cap
     case LINKTYPE_IPV4:
         /* Wireshark's raw dissector also takes ff 03 as PPP; IPV4 goes to
          * "ip", which dispatches on the version like raw. */
-        if (linktype != LINKTYPE_IPV4 && caplen >= 2 && data[0] == 0xff && data[1] == 0x03)
-            return ppp_hdlc(data, caplen, 0, out);
+        if (linktype != LINKTYPE_IPV4 && caplen >= 1 && data[0] == 0xff) {
+            if (caplen < 2)
+                return DECODE_TRUNCATED;
+            if (data[1] == 0x03)
+                return ppp_hdlc(data, caplen, 0, out);
+        }
         return ip_any(data, caplen, out);
     case LINKTYPE_IPV6: return ipv6(data, caplen, out);
     case LINKTYPE_LINUX_SLL:
