@@ -621,8 +621,9 @@ capture *capture_open(const char *path, const char *filter, char *err, size_t er
         return c;
     if (!err[0]) {
         char hex[3 * 8 + 1] = "";
+        size_t hl = 0;
         for (ssize_t i = 0; i < n && i < 8; i++)
-            snprintf(hex + 3 * i, sizeof hex - 3 * (size_t)i, "%s%02x", i ? " " : "", c->sniff[i]);
+            hl += (size_t)snprintf(hex + hl, sizeof hex - hl, "%s%02x", i ? " " : "", c->sniff[i]);
         snprintf(err, errlen, "not a pcap or pcapng capture (starts with %s%s)", hex,
                  n < 4 ? ", too short" : "");
     }
