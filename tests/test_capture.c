@@ -13,216 +13,102 @@
 
 #include "capture.h"
 #include "util.h"
-
-/* ---- a growable byte buffer with writers in either byte order ---- */
-
-typedef struct bytes {
-    uint8_t *p;
-    size_t n, cap;
-    bool be;
-} bytes;
-
-static void put(bytes *b, const void *src, size_t n)
-{
-    if (n == 0)
-        return;
-    if (b->n + n > b->cap) {
-        b->cap = (b->n + n) * 2 + 64;
-        b->p = realloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, src, n);
-    b->n += n;
-}
-
-static void put16(bytes *b, uint16_t v)
-{
-    uint8_t x[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
-    if (b->be) {
-        x[0] = (uint8_t)(v >> 8);
-        x[1] = (uint8_t)v;
-    }
-    put(b, x, 2);
-}
-
-static void put32(bytes *b, uint32_t v)
-{
-    uint8_t x[4];
-    for (int i = 0; i < 4; i++)
-        x[b->be ? 3 - i : i] = (uint8_t)(v >> (8 * i));
-    put(b, x, 4);
-}
-
-static void put64(bytes *b, uint64_t v)
-{
-    uint8_t x[8];
-    for (int i = 0; i < 8; i++)
-        x[b->be ? 7 - i : i] = (uint8_t)(v >> (8 * i));
-    put(b, x, 8);
-}
-
-static void set32(bytes *b, size_t at, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        b->p[at + (size_t)(b->be ? 3 - i : i)] = (uint8_t)(v >> (8 * i));
-}
-
-static void pad4(bytes *b)
-{
-    static const uint8_t z[4];
-    put(b, z, (4 - b->n % 4) % 4);
-}
-
-static const char *write_file(const char *name, const bytes *b)
-{
-    const char *path = test_tmp_path(name);
-    FILE *f = fopen(path, "wb");
-    if (!f || (b->n && fwrite(b->p, 1, b->n, f) != b->n)) {
-        fprintf(stderr, "cannot write %s\n", path);
-        exit(1);
-    }
-    fclose(f);
-    return path;
-}
-
-/* ---- frames ---- */
-
-/* A 20-byte IPv4 header from 10.0.0.s to 10.0.0.d. */
-static size_t ipv4(uint8_t *p, uint8_t s, uint8_t d)
-{
-    memset(p, 0, 20);
-    p[0] = 0x45;
-    p[3] = 20;
-    p[8] = 64;
-    p[9] = 17;
-    p[12] = 10, p[15] = s;
-    p[16] = 10, p[19] = d;
-    return 20;
-}
-
-static size_t ether_ipv4(uint8_t *p, uint8_t s, uint8_t d)
-{
-    static const uint8_t hdr[14] = {0, 0x11, 0x22, 0x33, 0x44, 0x55, 2, 0, 0, 0, 0, 1, 0x08, 0x00};
-    memcpy(p, hdr, 14);
-    return 14 + ipv4(p + 14, s, d);
-}
-
-/* ---- classic pcap ---- */
-
-static void pcap_header(bytes *b, bool ns, uint32_t linktype, uint32_t snaplen)
-{
-    put32(b, ns ? 0xa1b23c4d : 0xa1b2c3d4);
-    put16(b, 2);
-    put16(b, 4);
-    put32(b, 0);
-    put32(b, 0);
-    put32(b, snaplen);
-    put32(b, linktype);
-}
-
-static void pcap_record(bytes *b, uint32_t sec, uint32_t frac, const uint8_t *data, uint32_t caplen,
-                        uint32_t len)
-{
-    put32(b, sec);
-    put32(b, frac);
-    put32(b, caplen);
-    put32(b, len);
-    put(b, data, caplen);
-}
+#include "util_capbytes.h"
 
 /* ---- pcapng ---- */
 
-static size_t block_begin(bytes *b, uint32_t type)
+static size_t block_begin(capbytes *b, uint32_t type)
 {
     size_t at = b->n;
-    put32(b, type);
-    put32(b, 0);
+    capbytes_put32(b, type);
+    capbytes_put32(b, 0);
     return at;
 }
 
-static void block_end(bytes *b, size_t at)
+static void block_end(capbytes *b, size_t at)
 {
-    pad4(b);
+    capbytes_pad4(b);
     uint32_t len = (uint32_t)(b->n - at + 4);
-    put32(b, len);
-    set32(b, at + 4, len);
+    capbytes_put32(b, len);
+    capbytes_set32(b, at + 4, len);
 }
 
-static void shb(bytes *b)
+static void shb(capbytes *b)
 {
     size_t at = block_begin(b, 0x0A0D0D0A);
-    put32(b, 0x1A2B3C4D);
-    put16(b, 1);
-    put16(b, 0);
-    put64(b, UINT64_MAX);
+    capbytes_put32(b, 0x1A2B3C4D);
+    capbytes_put16(b, 1);
+    capbytes_put16(b, 0);
+    capbytes_put64(b, UINT64_MAX);
     block_end(b, at);
 }
 
 /* tsresol < 0: no option; tsoffset 0: no option. */
-static void idb(bytes *b, uint16_t linktype, uint32_t snaplen, int tsresol, int64_t tsoffset)
+static void idb(capbytes *b, uint16_t linktype, uint32_t snaplen, int tsresol, int64_t tsoffset)
 {
     size_t at = block_begin(b, 1);
-    put16(b, linktype);
-    put16(b, 0);
-    put32(b, snaplen);
-    put16(b, 2); /* if_name, to check options are skipped */
-    put16(b, 3);
-    put(b, "ab0", 3);
-    pad4(b);
+    capbytes_put16(b, linktype);
+    capbytes_put16(b, 0);
+    capbytes_put32(b, snaplen);
+    capbytes_put16(b, 2); /* if_name, to check options are skipped */
+    capbytes_put16(b, 3);
+    capbytes_put(b, "ab0", 3);
+    capbytes_pad4(b);
     if (tsresol >= 0) {
-        put16(b, 9);
-        put16(b, 1);
+        capbytes_put16(b, 9);
+        capbytes_put16(b, 1);
         uint8_t r = (uint8_t)tsresol;
-        put(b, &r, 1);
-        pad4(b);
+        capbytes_put(b, &r, 1);
+        capbytes_pad4(b);
     }
     if (tsoffset) {
-        put16(b, 14);
-        put16(b, 8);
-        put64(b, (uint64_t)tsoffset);
+        capbytes_put16(b, 14);
+        capbytes_put16(b, 8);
+        capbytes_put64(b, (uint64_t)tsoffset);
     }
-    put16(b, 0);
-    put16(b, 0);
+    capbytes_put16(b, 0);
+    capbytes_put16(b, 0);
     block_end(b, at);
 }
 
-static void epb(bytes *b, uint32_t ifc, uint64_t ts, const uint8_t *data, uint32_t caplen, uint32_t len)
+static void epb(capbytes *b, uint32_t ifc, uint64_t ts, const uint8_t *data, uint32_t caplen, uint32_t len)
 {
     size_t at = block_begin(b, 6);
-    put32(b, ifc);
-    put32(b, (uint32_t)(ts >> 32));
-    put32(b, (uint32_t)ts);
-    put32(b, caplen);
-    put32(b, len);
-    put(b, data, caplen);
+    capbytes_put32(b, ifc);
+    capbytes_put32(b, (uint32_t)(ts >> 32));
+    capbytes_put32(b, (uint32_t)ts);
+    capbytes_put32(b, caplen);
+    capbytes_put32(b, len);
+    capbytes_put(b, data, caplen);
     block_end(b, at);
 }
 
-static void pb(bytes *b, uint16_t ifc, uint64_t ts, const uint8_t *data, uint32_t caplen, uint32_t len)
+static void pb(capbytes *b, uint16_t ifc, uint64_t ts, const uint8_t *data, uint32_t caplen, uint32_t len)
 {
     size_t at = block_begin(b, 2);
-    put16(b, ifc);
-    put16(b, 0);
-    put32(b, (uint32_t)(ts >> 32));
-    put32(b, (uint32_t)ts);
-    put32(b, caplen);
-    put32(b, len);
-    put(b, data, caplen);
+    capbytes_put16(b, ifc);
+    capbytes_put16(b, 0);
+    capbytes_put32(b, (uint32_t)(ts >> 32));
+    capbytes_put32(b, (uint32_t)ts);
+    capbytes_put32(b, caplen);
+    capbytes_put32(b, len);
+    capbytes_put(b, data, caplen);
     block_end(b, at);
 }
 
-static void spb(bytes *b, const uint8_t *data, uint32_t len)
+static void spb(capbytes *b, const uint8_t *data, uint32_t len)
 {
     size_t at = block_begin(b, 3);
-    put32(b, len);
-    put(b, data, len);
+    capbytes_put32(b, len);
+    capbytes_put(b, data, len);
     block_end(b, at);
 }
 
-static void other_block(bytes *b, uint32_t type, size_t body)
+static void other_block(capbytes *b, uint32_t type, size_t body)
 {
     size_t at = block_begin(b, type);
     for (size_t i = 0; i < body; i++)
-        put(b, "x", 1);
+        capbytes_put(b, "x", 1);
     block_end(b, at);
 }
 
@@ -276,18 +162,18 @@ static capture *open_ok(const char *path, const char *filter)
 static void test_pcap_variants(void)
 {
     uint8_t f[64], r[64];
-    size_t fl = ether_ipv4(f, 1, 2), rl = ipv4(r, 3, 4);
+    size_t fl = capbytes_ether_ipv4(f, 1, 2), rl = capbytes_ipv4(r, 3, 4);
     for (int be = 0; be < 2; be++)
         for (int ns = 0; ns < 2; ns++) {
-            bytes b = {.be = be};
-            pcap_header(&b, ns, 1, 65535);
-            pcap_record(&b, 1700000000, ns ? 123456789 : 123456, f, (uint32_t)fl, 60);
+            capbytes b = {.be = be};
+            capbytes_pcap_header(&b, ns, 1, 65535);
+            capbytes_pcap_record(&b, 1700000000, ns ? 123456789 : 123456, f, (uint32_t)fl, 60);
             f[14 + 15] = 9;
-            pcap_record(&b, 1700000001, 5, f, 20, (uint32_t)fl); /* snapped */
+            capbytes_pcap_record(&b, 1700000001, 5, f, 20, (uint32_t)fl); /* snapped */
             f[14 + 15] = 1;
             char name[64];
             snprintf(name, sizeof name, "v_%s_%s.pcap", be ? "be" : "le", ns ? "ns" : "us");
-            const char *path = write_file(name, &b);
+            const char *path = capbytes_write(name, &b);
             capture *c = open_ok(path, NULL);
             if (!c)
                 continue;
@@ -306,12 +192,12 @@ static void test_pcap_variants(void)
     const uint32_t in[] = {101, 12, 14, 228, 0, 113};
     const uint32_t out[] = {101, 101, 101, 228, 0, 113};
     for (int i = 0; i < 6; i++) {
-        bytes b = {0};
-        pcap_header(&b, false, in[i], 262144);
-        pcap_record(&b, 1, 0, r, (uint32_t)rl, (uint32_t)rl);
+        capbytes b = {0};
+        capbytes_pcap_header(&b, false, in[i], 262144);
+        capbytes_pcap_record(&b, 1, 0, r, (uint32_t)rl, (uint32_t)rl);
         char name[64];
         snprintf(name, sizeof name, "lt%u.pcap", in[i]);
-        capture *c = open_ok(write_file(name, &b), NULL);
+        capture *c = open_ok(capbytes_write(name, &b), NULL);
         if (c) {
             want w = {out[i], 0, (uint32_t)rl, (uint32_t)rl, 1000000000, 3, 0};
             check_packets(name, c, &w, 1);
@@ -324,11 +210,11 @@ static void test_pcap_variants(void)
 /* Two sections (little-, then big-endian), three interfaces with different
  * link types and timestamp resolutions, every packet block kind, and blocks
  * the reader must skip. */
-static bytes make_pcapng(void)
+static capbytes make_pcapng(void)
 {
     uint8_t f[64], r[64];
-    size_t fl = ether_ipv4(f, 1, 2), rl = ipv4(r, 3, 4);
-    bytes b = {.be = false};
+    size_t fl = capbytes_ether_ipv4(f, 1, 2), rl = capbytes_ipv4(r, 3, 4);
+    capbytes b = {.be = false};
     shb(&b);
     idb(&b, 1, 65535, -1, 0);       /* Ethernet, microseconds */
     other_block(&b, 4, 12);         /* name resolution: skipped */
@@ -338,14 +224,14 @@ static bytes make_pcapng(void)
     other_block(&b, 0x40000BAD, 5); /* unknown, custom: skipped */
     spb(&b, f, (uint32_t)fl);       /* interface 0 of this section */
     pb(&b, 1, 1000000000ULL, r, 12, 40);
-    bytes b2 = {.be = true};
+    capbytes b2 = {.be = true};
     shb(&b2);
     idb(&b2, 228, 0, 0x80 | 10, 0); /* IPv4, 2^-10 s */
     idb(&b2, 1, 16, -1, 0);         /* Ethernet, snaplen 16 */
     epb(&b2, 0, 3 * 1024 + 512, r, (uint32_t)rl, (uint32_t)rl);
     epb(&b2, 1, 7, f, (uint32_t)fl, (uint32_t)fl);
     spb(&b2, r, (uint32_t)rl);      /* section 2's interface 0: IPv4 */
-    put(&b, b2.p, b2.n);
+    capbytes_put(&b, b2.p, b2.n);
     free(b2.p);
     return b;
 }
@@ -362,8 +248,8 @@ static const want pcapng_want[] = {
 
 static void test_pcapng(void)
 {
-    bytes b = make_pcapng();
-    const char *path = write_file("multi.pcapng", &b);
+    capbytes b = make_pcapng();
+    const char *path = capbytes_write("multi.pcapng", &b);
     capture *c = open_ok(path, NULL);
     if (c) {
         CHECK_STR(capture_format(c), "pcapng");
@@ -379,15 +265,15 @@ static void test_pcapng(void)
  * pieces so the reader must not assume whole reads. */
 static void test_stdin(void)
 {
-    bytes ng = make_pcapng();
-    bytes pc = {.be = true};
+    capbytes ng = make_pcapng();
+    capbytes pc = {.be = true};
     uint8_t f[64];
-    size_t fl = ether_ipv4(f, 1, 2);
-    pcap_header(&pc, true, 1, 65535);
+    size_t fl = capbytes_ether_ipv4(f, 1, 2);
+    capbytes_pcap_header(&pc, true, 1, 65535);
     for (int i = 0; i < 1000; i++)
-        pcap_record(&pc, (uint32_t)i, 1, f, (uint32_t)fl, (uint32_t)fl);
+        capbytes_pcap_record(&pc, (uint32_t)i, 1, f, (uint32_t)fl, (uint32_t)fl);
     for (int k = 0; k < 2; k++) {
-        bytes *b = k ? &pc : &ng;
+        capbytes *b = k ? &pc : &ng;
         int fds[2];
         if (pipe(fds) != 0)
             return;
@@ -453,9 +339,9 @@ static void expect_open_error(const char *path, const char *want_sub)
 }
 
 /* Opens the file, expects `good` packets, then CAPTURE_ERROR mentioning want_sub. */
-static void expect_read_error(const char *name, const bytes *b, int good, const char *want_sub)
+static void expect_read_error(const char *name, const capbytes *b, int good, const char *want_sub)
 {
-    capture *c = open_ok(write_file(name, b), NULL);
+    capture *c = open_ok(capbytes_write(name, b), NULL);
     if (!c)
         return;
     capture_packet p;
@@ -476,25 +362,25 @@ static void test_bad_input(void)
 {
     expect_open_error(test_tmp_path("does-not-exist.pcap"), "no such file");
     expect_open_error(IPVIZ_TEST_TMP, "is a directory");
-    bytes b = {0};
-    expect_open_error(write_file("empty.pcap", &b), "empty file");
-    put(&b, "<html><body>", 12);
-    expect_open_error(write_file("page.pcap", &b), "not a pcap or pcapng capture (starts with 3c 68 74 6d 6c 3e 3c 62)");
+    capbytes b = {0};
+    expect_open_error(capbytes_write("empty.pcap", &b), "empty file");
+    capbytes_put(&b, "<html><body>", 12);
+    expect_open_error(capbytes_write("page.pcap", &b), "not a pcap or pcapng capture (starts with 3c 68 74 6d 6c 3e 3c 62)");
     b.n = 2;
-    expect_open_error(write_file("short.pcap", &b), "too short");
+    expect_open_error(capbytes_write("short.pcap", &b), "too short");
     b.n = 0;
-    pcap_header(&b, false, 1, 65535);
+    capbytes_pcap_header(&b, false, 1, 65535);
     b.n = 10;
-    expect_open_error(write_file("header.pcap", &b), "truncated file header (10 of 24 bytes)");
+    expect_open_error(capbytes_write("header.pcap", &b), "truncated file header (10 of 24 bytes)");
     b.n = 0;
-    pcap_header(&b, false, 1, 65535);
+    capbytes_pcap_header(&b, false, 1, 65535);
     b.p[4] = 1; /* version 1.4 */
-    expect_open_error(write_file("version.pcap", &b), "cannot read as pcap");
+    expect_open_error(capbytes_write("version.pcap", &b), "cannot read as pcap");
 
     if (geteuid() != 0) {
         b.n = 0;
-        pcap_header(&b, false, 1, 65535);
-        const char *p = write_file("noread.pcap", &b);
+        capbytes_pcap_header(&b, false, 1, 65535);
+        const char *p = capbytes_write("noread.pcap", &b);
         chmod(p, 0);
         expect_open_error(p, "permission denied");
         chmod(p, 0644);
@@ -502,64 +388,64 @@ static void test_bad_input(void)
 
     /* classic pcap: cut inside a record, inside a record header, absurd caplen */
     uint8_t f[64];
-    size_t fl = ether_ipv4(f, 1, 2);
+    size_t fl = capbytes_ether_ipv4(f, 1, 2);
     b.n = 0;
-    pcap_header(&b, false, 1, 65535);
+    capbytes_pcap_header(&b, false, 1, 65535);
     for (int i = 0; i < 3; i++)
-        pcap_record(&b, 1, 0, f, (uint32_t)fl, (uint32_t)fl);
+        capbytes_pcap_record(&b, 1, 0, f, (uint32_t)fl, (uint32_t)fl);
     size_t full = b.n;
     b.n = full - 5;
     expect_read_error("cut-record.pcap", &b, 2, "truncated record after 2 packets");
     b.n = full - (fl + 16) + 7;
     expect_read_error("cut-header.pcap", &b, 2, "truncated record after 2 packets");
     b.n = full;
-    pcap_record(&b, 1, 0, f, 0, 0);
-    set32(&b, b.n - 8, 300000);
+    capbytes_pcap_record(&b, 1, 0, f, 0, 0);
+    capbytes_set32(&b, b.n - 8, 300000);
     expect_read_error("absurd.pcap", &b, 3, "absurd record length 300000 after 3 packets");
 
     /* pcapng */
-    bytes ng = make_pcapng();
+    capbytes ng = make_pcapng();
     size_t ngfull = ng.n;
     ng.n = ngfull - 3;
     expect_read_error("cut.pcapng", &ng, 6, "truncated block after 6 packets");
     ng.n = ngfull;
-    bytes tail = {.be = true};
+    capbytes tail = {.be = true};
     size_t at = block_begin(&tail, 6);
-    put32(&tail, 0);
-    put(&tail, f, fl);
+    capbytes_put32(&tail, 0);
+    capbytes_put(&tail, f, fl);
     block_end(&tail, at);
-    set32(&tail, 4, 0x7ffffff0);
-    put(&ng, tail.p, tail.n);
+    capbytes_set32(&tail, 4, 0x7ffffff0);
+    capbytes_put(&ng, tail.p, tail.n);
     expect_read_error("absurd-block.pcapng", &ng, 7, "absurd block length 2147483632 after 7 packets");
     ng.n = ngfull;
     tail.n = 0;
     epb(&tail, 0, 0, f, (uint32_t)fl, (uint32_t)fl);
-    set32(&tail, 20, 300000);
-    put(&ng, tail.p, tail.n);
+    capbytes_set32(&tail, 20, 300000);
+    capbytes_put(&ng, tail.p, tail.n);
     expect_read_error("absurd-caplen.pcapng", &ng, 7, "absurd record length 300000 after 7 packets");
     ng.n = ngfull;
     tail.n = 0;
     epb(&tail, 0, 0, f, (uint32_t)fl, (uint32_t)fl);
-    set32(&tail, 20, 200);
-    put(&ng, tail.p, tail.n);
+    capbytes_set32(&tail, 20, 200);
+    capbytes_put(&ng, tail.p, tail.n);
     expect_read_error("caplen-block.pcapng", &ng, 7, "200 captured bytes");
     ng.n = ngfull;
     tail.n = 0;
     epb(&tail, 2, 0, f, (uint32_t)fl, (uint32_t)fl);
-    put(&ng, tail.p, tail.n);
+    capbytes_put(&ng, tail.p, tail.n);
     expect_read_error("iface.pcapng", &ng, 7, "interface 2 does not exist");
     ng.n = ngfull;
     tail.n = 0;
     epb(&tail, 0, 0, f, (uint32_t)fl, (uint32_t)fl);
-    set32(&tail, tail.n - 4, 12);
-    put(&ng, tail.p, tail.n);
+    capbytes_set32(&tail, tail.n - 4, 12);
+    capbytes_put(&ng, tail.p, tail.n);
     expect_read_error("lengths.pcapng", &ng, 7, "lengths differ");
     ng.n = ngfull;
     tail.n = 0;
-    put32(&tail, 6);
-    put32(&tail, 13);
-    put32(&tail, 0);
-    put(&ng, tail.p, tail.n);
+    capbytes_put32(&tail, 6);
+    capbytes_put32(&tail, 13);
+    capbytes_put32(&tail, 0);
+    capbytes_put(&ng, tail.p, tail.n);
     expect_read_error("odd-length.pcapng", &ng, 7, "absurd block length 13");
     free(tail.p);
     free(ng.p);
@@ -579,8 +465,8 @@ static void test_filter(void)
     CHECK(err[0] != 0);
     CHECK(!capture_check_filter("hostt 1.2.3.4", err, sizeof err));
 
-    bytes b = make_pcapng();
-    const char *path = write_file("filter.pcapng", &b);
+    capbytes b = make_pcapng();
+    const char *path = capbytes_write("filter.pcapng", &b);
     /* host 10.0.0.3 is the raw-IP and IPv4 packets' source */
     struct {
         const char *expr;
