@@ -168,6 +168,8 @@ static int cookie_close(void *cookie)
     return 0;
 }
 
+static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
+
 static bool fail(capture *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool fail(capture *c, const char *fmt, ...)
 {
@@ -306,18 +308,18 @@ static capture_status pcap_next_packet(capture *c, capture_packet *pkt)
     const char *e = pcap_geterr(c->pcap);
     unsigned long want = 0, got = 0;
     if (sscanf(e, "truncated dump file; tried to read %lu captured bytes, only got %lu", &want, &got) == 2)
-        fail(c, "truncated record after %" PRIu64 " packets (the file ends inside a %lu-byte record, %lu bytes left); the packets before it are kept",
-             c->packets, want, got);
+        fail(c, "truncated record after %" PRIu64 " packet%s (the file ends inside a %lu-byte record, %lu bytes left)",
+             c->packets, plural(c->packets), want, got);
     else if (sscanf(e, "truncated dump file; tried to read %lu header bytes, only got %lu", &want, &got) == 2)
-        fail(c, "truncated record after %" PRIu64 " packets (the file ends inside a record header, %lu of %lu bytes); the packets before it are kept",
-             c->packets, got, want);
+        fail(c, "truncated record after %" PRIu64 " packet%s (the file ends inside a record header, %lu of %lu bytes)",
+             c->packets, plural(c->packets), got, want);
     else if (sscanf(e, "invalid packet capture length %lu", &want) == 1)
-        fail(c, "absurd record length %lu after %" PRIu64 " packets (corrupt file); the packets before it are kept",
-             want, c->packets);
+        fail(c, "absurd record length %lu after %" PRIu64 " packet%s (corrupt file)",
+             want, c->packets, plural(c->packets));
     else if (strncmp(e, "error reading dump file: ", 25) == 0)
-        fail(c, "I/O error after %" PRIu64 " packets: %s", c->packets, e + 25);
+        fail(c, "I/O error after %" PRIu64 " packet%s: %s", c->packets, plural(c->packets), e + 25);
     else
-        fail(c, "unreadable after %" PRIu64 " packets: %s", c->packets, e);
+        fail(c, "unreadable after %" PRIu64 " packet%s: %s", c->packets, plural(c->packets), e);
     return CAPTURE_ERROR;
 }
 
@@ -406,7 +408,7 @@ static int64_t ts_to_ns(const iface *f, uint64_t ts)
 static bool read_idb(capture *c, const uint8_t *b, uint32_t len)
 {
     if (len < 20)
-        return fail(c, "corrupt interface description block (%u bytes) after %" PRIu64 " packets", len, c->packets);
+        return fail(c, "corrupt interface description block (%u bytes) after %" PRIu64 " packet%s", len, c->packets, plural(c->packets));
     if (c->nifs == c->cap_ifs) {
         uint32_t ncap = c->cap_ifs ? c->cap_ifs * 2 : 4;
         iface *n = realloc(c->ifs, sizeof *n * ncap);
@@ -438,8 +440,8 @@ static bool read_idb(capture *c, const uint8_t *b, uint32_t len)
 static iface *section_iface(capture *c, uint32_t id)
 {
     if (id >= c->nifs - c->section_base) {
-        fail(c, "corrupt packet block after %" PRIu64 " packets: interface %u does not exist (the section has %u)",
-             c->packets, id, c->nifs - c->section_base);
+        fail(c, "corrupt packet block after %" PRIu64 " packet%s: interface %u does not exist (the section has %u)",
+             c->packets, plural(c->packets), id, c->nifs - c->section_base);
         return NULL;
     }
     return &c->ifs[c->section_base + id];
@@ -450,12 +452,12 @@ static capture_status pcapng_next_packet(capture *c, capture_packet *pkt)
     for (;;) {
         int r = fill(c, 12);
         if (r == FILL_ERR)
-            return fail(c, "I/O error after %" PRIu64 " packets: %s", c->packets, strerror(errno)), CAPTURE_ERROR;
+            return fail(c, "I/O error after %" PRIu64 " packet%s: %s", c->packets, plural(c->packets), strerror(errno)), CAPTURE_ERROR;
         if (r == FILL_EOF) {
             if (c->end == c->pos)
                 return CAPTURE_END;
-            return fail(c, "truncated block after %" PRIu64 " packets (the file ends inside a block header, %zu bytes left); the packets before it are kept",
-                        c->packets, c->end - c->pos),
+            return fail(c, "truncated block after %" PRIu64 " packet%s (the file ends inside a block header, %zu bytes left)",
+                        c->packets, plural(c->packets), c->end - c->pos),
                    CAPTURE_ERROR;
         }
         const uint8_t *b = c->buf + c->pos;
@@ -469,25 +471,25 @@ static capture_status pcapng_next_packet(capture *c, capture_packet *pkt)
             else if (bom == 0x4D3C2B1A)
                 c->swap = true;
             else
-                return fail(c, "corrupt section header after %" PRIu64 " packets (byte-order magic %08x)", c->packets, bom),
+                return fail(c, "corrupt section header after %" PRIu64 " packet%s (byte-order magic %08x)", c->packets, plural(c->packets), bom),
                        CAPTURE_ERROR;
         } else {
             type = rd32(c, b);
         }
         uint32_t len = rd32(c, b + 4);
         if (len < 12 || len % 4 || len > MAX_BLOCK)
-            return fail(c, "absurd block length %u after %" PRIu64 " packets (corrupt file); the packets before it are kept", len, c->packets),
+            return fail(c, "absurd block length %u after %" PRIu64 " packet%s (corrupt file)", len, c->packets, plural(c->packets)),
                    CAPTURE_ERROR;
         r = fill(c, len);
         if (r == FILL_ERR)
-            return fail(c, "I/O error after %" PRIu64 " packets: %s", c->packets, strerror(errno)), CAPTURE_ERROR;
+            return fail(c, "I/O error after %" PRIu64 " packet%s: %s", c->packets, plural(c->packets), strerror(errno)), CAPTURE_ERROR;
         if (r == FILL_EOF)
-            return fail(c, "truncated block after %" PRIu64 " packets (the file ends inside a %u-byte block, %zu bytes left); the packets before it are kept",
-                        c->packets, len, c->end - c->pos),
+            return fail(c, "truncated block after %" PRIu64 " packet%s (the file ends inside a %u-byte block, %zu bytes left)",
+                        c->packets, plural(c->packets), len, c->end - c->pos),
                    CAPTURE_ERROR;
         b = c->buf + c->pos;
         if (rd32(c, b + len - 4) != len)
-            return fail(c, "corrupt block after %" PRIu64 " packets (its two lengths differ: %u and %u)", c->packets, len, rd32(c, b + len - 4)),
+            return fail(c, "corrupt block after %" PRIu64 " packet%s (its two lengths differ: %u and %u)", c->packets, plural(c->packets), len, rd32(c, b + len - 4)),
                    CAPTURE_ERROR;
         c->pos += len; /* the block stays in the buffer until the next fill */
 
@@ -497,10 +499,10 @@ static capture_status pcapng_next_packet(capture *c, capture_packet *pkt)
         switch (type) {
         case BLK_SHB: {
             if (len < 28)
-                return fail(c, "corrupt section header (%u bytes) after %" PRIu64 " packets", len, c->packets), CAPTURE_ERROR;
+                return fail(c, "corrupt section header (%u bytes) after %" PRIu64 " packet%s", len, c->packets, plural(c->packets)), CAPTURE_ERROR;
             uint16_t major = rd16(c, b + 12), minor = rd16(c, b + 14);
             if (major != 1)
-                return fail(c, "unsupported pcapng version %u.%u after %" PRIu64 " packets", major, minor, c->packets), CAPTURE_ERROR;
+                return fail(c, "unsupported pcapng version %u.%u after %" PRIu64 " packet%s", major, minor, c->packets, plural(c->packets)), CAPTURE_ERROR;
             c->section_base = c->nifs;
             continue;
         }
@@ -511,22 +513,22 @@ static capture_status pcapng_next_packet(capture *c, capture_packet *pkt)
         case BLK_EPB:
         case BLK_PB:
             if (len < 32)
-                return fail(c, "corrupt packet block (%u bytes) after %" PRIu64 " packets", len, c->packets), CAPTURE_ERROR;
+                return fail(c, "corrupt packet block (%u bytes) after %" PRIu64 " packet%s", len, c->packets, plural(c->packets)), CAPTURE_ERROR;
             id = type == BLK_EPB ? rd32(c, b + 8) : rd16(c, b + 8);
             ts = (uint64_t)rd32(c, b + 12) << 32 | rd32(c, b + 16);
             caplen = rd32(c, b + 20);
             origlen = rd32(c, b + 24);
             hdr = 28;
             if (caplen > MAX_CAPLEN)
-                return fail(c, "absurd record length %u after %" PRIu64 " packets (corrupt file); the packets before it are kept", caplen, c->packets),
+                return fail(c, "absurd record length %u after %" PRIu64 " packet%s (corrupt file)", caplen, c->packets, plural(c->packets)),
                        CAPTURE_ERROR;
             if (caplen > len - 32)
-                return fail(c, "corrupt packet block after %" PRIu64 " packets (%u captured bytes in a %u-byte block)", c->packets, caplen, len),
+                return fail(c, "corrupt packet block after %" PRIu64 " packet%s (%u captured bytes in a %u-byte block)", c->packets, plural(c->packets), caplen, len),
                        CAPTURE_ERROR;
             break;
         case BLK_SPB:
             if (len < 16)
-                return fail(c, "corrupt packet block (%u bytes) after %" PRIu64 " packets", len, c->packets), CAPTURE_ERROR;
+                return fail(c, "corrupt packet block (%u bytes) after %" PRIu64 " packet%s", len, c->packets, plural(c->packets)), CAPTURE_ERROR;
             origlen = rd32(c, b + 8);
             caplen = len - 16;
             hdr = 12;
