@@ -151,14 +151,15 @@ static bool report_unsupported(const file_state *f, const char *path)
     for (int i = 0; i < f->nlinktypes; i++) {
         char name[32];
         decode_linktype_name(f->linktype[i], name);
+        const char *pl = f->count[i] == 1 ? "" : "s";
         if (all)
             log_error("%s: link type %s (%" PRIu32 ") is not supported; %" PRIu64
-                      " packets skipped",
-                      path, name, f->linktype[i], f->count[i]);
+                      " packet%s skipped",
+                      path, name, f->linktype[i], f->count[i], pl);
         else
             log_warn("%s: link type %s (%" PRIu32 ") is not supported; %" PRIu64
-                     " packets skipped",
-                     path, name, f->linktype[i], f->count[i]);
+                     " packet%s skipped",
+                     path, name, f->linktype[i], f->count[i], pl);
     }
     if (f->unsupported_other)
         log_warn("%s: %" PRIu64 " more packets of other unsupported link types skipped", path,
@@ -269,8 +270,9 @@ static void *reader_main(void *arg)
 
         bool problem = false;
         if (cs == CAPTURE_ERROR) {
-            log_error("%s: %s; the %" PRIu64 " packets read before it are kept", path,
-                      capture_error(c), file_packets);
+            log_error("%s: %s; the %" PRIu64 " packet%s read before it %s kept", path,
+                      capture_error(c), file_packets, file_packets == 1 ? "" : "s",
+                      file_packets == 1 ? "is" : "are");
             ADD(st->files_failed, 1);
             problem = true;
         } else if (cs == CAPTURE_END) {
