@@ -3,8 +3,8 @@
  *
  * DESIGN: every format goes through one buffered writer (a 1 MiB buffer handed
  * to write(2)) with hand-written integer and time formatting, and each node's
- * address text is formatted once (addr_format) into a table that edges copy
- * from: a 1.6M-edge CSV is then a few memcpys per row instead of a dozen
+ * address text is formatted once (addr_format) into a slot table that edges
+ * copy from (prefetched ahead, as edges name nodes at random): a 1.6M-edge CSV is then a few memcpys per row instead of a dozen
  * printf calls. The file is written to "<path>.tmp-<pid>" and renamed over
  * path only when every byte was written and close succeeded; on any failure
  * the temporary file is unlinked, so path holds either what it held before or
@@ -72,6 +72,21 @@ static bool unknown_format(const char *path, char *err, size_t errlen)
     return false;
 }
 
+/* path's directory ("." or "/" where it has no other); false if too long. */
+static bool dir_of(const char *path, char *dir, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, size, ".");
+    else if (slash == path)
+        snprintf(dir, size, "/");
+    else if ((size_t)(slash - path) < size)
+        snprintf(dir, size, "%.*s", (int)(slash - path), path);
+    else
+        return false;
+    return true;
+}
+
 /* Checks that path is not a directory or special file and that its directory
  * exists; on error writes the reason. */
 static bool check_target(const char *path, char *err, size_t errlen)
@@ -92,15 +107,8 @@ static bool check_target(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "cannot access: %s", strerror(errno));
         return false;
     }
-    const char *slash = strrchr(path, '/');
     char dir[4096];
-    if (!slash)
-        strcpy(dir, ".");
-    else if (slash == path)
-        strcpy(dir, "/");
-    else if ((size_t)(slash - path) < sizeof dir)
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    else {
+    if (!dir_of(path, dir, sizeof dir)) {
         snprintf(err, errlen, "path too long");
         return false;
     }
@@ -128,11 +136,18 @@ static char *temp_name(const char *path)
     return t;
 }
 
-static int open_temp(const char *tmp, char *err, size_t errlen)
+/* Creates (or truncates) the temporary file tmp beside path; returns its
+ * descriptor, or -1 with the reason in err. */
+static int open_temp(const char *path, const char *tmp, char *err, size_t errlen)
 {
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
-    if (fd < 0)
-        snprintf(err, errlen, "cannot create a file there: %s", strerror(errno));
+    if (fd < 0) {
+        int e = errno;
+        char dir[4096];
+        if (!dir_of(path, dir, sizeof dir))
+            snprintf(dir, sizeof dir, "its directory");
+        snprintf(err, errlen, "cannot create a file in %s: %s", dir, strerror(e));
+    }
     return fd;
 }
 
@@ -147,7 +162,7 @@ bool export_check_path(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return false;
     }
-    int fd = open_temp(tmp, err, errlen);
+    int fd = open_temp(path, tmp, err, errlen);
     if (fd >= 0) {
         close(fd);
         unlink(tmp);
@@ -823,7 +838,7 @@ bool export_write(const char *path, const graph *g, uint32_t node_count, uint32_
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    o->fd = open_temp(tmp, err, errlen);
+    o->fd = open_temp(path, tmp, err, errlen);
     if (o->fd < 0)
         goto done;
     o->err = 0;
