@@ -46,6 +46,8 @@ static const pkt pkts[] = {
     {"2001:db8:0:0:1:0:0:1", "2001:db8::1", 1000, 86400000000001},
     {"255.255.255.255", "0.0.0.0", 0, 1},
     {"10.0.0.2", "10.0.0.1", 9, 1499999999999},
+    {"ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", "2001:db8:1234:5678:9abc:def0:1234:5678", 1500, 42},
+    {"2001:db8:1234:5678:9abc:def0:1234:5678", "10.0.0.2", 7, 43},
 };
 #define NPKTS (sizeof pkts / sizeof pkts[0])
 
@@ -280,6 +282,8 @@ static void test_csv_exact(const graph *g)
     CHECK(got && strstr(got, "\n10.0.0.1,fe80::1:0:0:1,1,52,-0.000002,-0.000002\n"));
     CHECK(got && strstr(got, "\n2001:db8::1,2001:db8::1:0:0:1,1,1000,86400.000000,86400.000000\n"));
     CHECK(got && strstr(got, "\n0.0.0.0,255.255.255.255,1,0,0.000000,0.000000\n"));
+    CHECK(got && strstr(got, "\n2001:db8:1234:5678:9abc:def0:1234:5678,"
+                             "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe,1,1500,0.000000,0.000000\n"));
     free(got);
     free(want);
 
