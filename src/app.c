@@ -82,6 +82,14 @@ typedef struct app {
     /* timing */
     double last_t, fps, steps_per_s;
     int last_steps;              /* layout steps run in the last frame */
+    bool dirty;                  /* input since the last frame: draw again */
+    bool drawn_still;            /* the last frame was a full-quality still one */
+    GLuint draw_query;           /* GL_TIME_ELAPSED around render_draw, read a frame later */
+    bool query_pending;
+    uint32_t query_stride;       /* edge stride of the timed frame */
+    uint32_t edge_stride;        /* learned level of detail for moving frames */
+    double draw_s;
+    uint32_t shown_stride;       /* edge stride of the frame on screen, for the HUD */
     bool camera_moving;
     uint64_t frame;
     double next_fit, next_labels;
@@ -431,12 +439,18 @@ static double cursor_scale(const app *a) { return a->win_w > 0 ? (double)a->fb_w
 static void cb_key(GLFWwindow *w, int key, int sc, int action, int mods)
 {
     (void)sc;
+    app_of(w)->dirty = true;
     on_key(app_of(w), key, action, mods);
 }
-static void cb_char(GLFWwindow *w, unsigned int cp) { on_char(app_of(w), cp); }
+static void cb_char(GLFWwindow *w, unsigned int cp)
+{
+    app_of(w)->dirty = true;
+    on_char(app_of(w), cp);
+}
 static void cb_button(GLFWwindow *w, int button, int action, int mods)
 {
     (void)mods;
+    app_of(w)->dirty = true;
     on_button(app_of(w), button, action);
 }
 static void cb_cursor(GLFWwindow *w, double x, double y)
@@ -445,11 +459,13 @@ static void cb_cursor(GLFWwindow *w, double x, double y)
     if (a->script)
         return; /* scripted runs ignore the real pointer */
     double k = cursor_scale(a);
+    a->dirty = true;
     on_cursor(a, x * k, y * k);
 }
 static void cb_scroll(GLFWwindow *w, double dx, double dy)
 {
     (void)dx;
+    app_of(w)->dirty = true;
     on_scroll(app_of(w), dy);
 }
 
@@ -691,8 +707,11 @@ static void draw_hud(app *a)
     uint32_t panel = light ? 0xf2f2f2e0 : 0x000000b0, fg = light ? 0x202020ff : 0xe8e8e8ff;
     char line[256];
     render_scene sc = scene_of(a);
-    snprintf(line, sizeof line, "%u nodes  %u edges  %.0f fps  %.0f layout steps/s%s", sc.node_count,
-             sc.edge_count, a->fps, a->steps_per_s,
+    char lod[32] = "";
+    if (a->shown_stride > 1)
+        snprintf(lod, sizeof lod, " (1/%u shown)", a->shown_stride);
+    snprintf(line, sizeof line, "%u nodes  %u edges%s  %.0f fps  %.0f layout steps/s%s", sc.node_count,
+             sc.edge_count, lod, a->fps, a->steps_per_s,
              a->lay && layout_paused(a->lay) ? "  [paused]" : a->lay && layout_converged(a->lay) ? "  [settled]" : "");
     float w = render_text_width(r, px, line);
     render_overlay_rect(r, 0, 0, w + 2 * pad, px + 2 * pad, panel);
@@ -896,9 +915,15 @@ static int main_loop(app *a)
             glfwPollEvents();
         else
             glfwWaitEventsTimeout(0.25);
+        int old_w = a->fb_w, old_h = a->fb_h;
         update_sizes(a);
         if (a->fb_w <= 0 || a->fb_h <= 0)
             continue; /* minimised */
+        if (a->fb_w != old_w || a->fb_h != old_h)
+            a->dirty = true;
+        bool still = !busy && !moving && !a->left_down && !a->right_down;
+        if (still && !a->dirty && a->drawn_still && now() >= a->message_until)
+            continue; /* nothing changed since the last full frame */
         script_step(a);
         fly_input(a, dt);
 
@@ -952,8 +977,40 @@ static int main_loop(app *a)
             render_place_labels(a->r, &s, &v);
             a->next_labels = t + 0.25;
         }
-        if (!render_draw(a->r, &s, &v))
+        /* Level of detail: frames drawn while things move skip edges when the
+         * last timed draw overran; a still frame draws everything. */
+        if (a->query_pending) {
+            GLint avail = 0;
+            glGetQueryObjectiv(a->draw_query, GL_QUERY_RESULT_AVAILABLE, &avail);
+            if (avail) {
+                GLuint64 ns = 0;
+                glGetQueryObjectui64v(a->draw_query, GL_QUERY_RESULT, &ns);
+                a->draw_s = (double)ns * 1e-9;
+                a->query_pending = false;
+                uint32_t most = s.edge_count / 2000 > 1 ? s.edge_count / 2000 : 1;
+                if (a->query_stride == a->edge_stride) {
+                    if (a->draw_s > 0.024 && a->edge_stride < most)
+                        a->edge_stride *= 2;
+                    else if (a->draw_s < 0.008 && a->edge_stride > 1)
+                        a->edge_stride /= 2;
+                }
+            }
+        }
+        v.edge_stride = still ? 1 : a->edge_stride;
+        bool timing = !a->query_pending && a->draw_query;
+        if (timing)
+            glBeginQuery(GL_TIME_ELAPSED, a->draw_query);
+        bool drawn = render_draw(a->r, &s, &v);
+        if (timing) {
+            glEndQuery(GL_TIME_ELAPSED);
+            a->query_pending = true;
+            a->query_stride = v.edge_stride;
+        }
+        if (!drawn)
             return 1;
+        a->drawn_still = still;
+        a->dirty = false;
+        a->shown_stride = v.edge_stride;
         draw_hud(a);
         if (a->dump_path[0])
             write_dump(a);
@@ -999,6 +1056,8 @@ int app_run(const ipviz_options *o)
     if (!open_window(a))
         goto out_glfw;
     update_sizes(a);
+    a->edge_stride = 1;
+    glGenQueries(1, &a->draw_query);
     a->r = render_create(NULL);
     layout_params lp = {.dims = o->three_d ? 3 : 2, .iterations = o->iterations > 0 ? o->iterations : 0,
                         .seed = o->seed, .nx_compat = o->nx_compat};
@@ -1029,6 +1088,8 @@ int app_run(const ipviz_options *o)
             status = 3;
     }
 out_window:
+    if (a->draw_query)
+        glDeleteQueries(1, &a->draw_query);
     loader_destroy(a->ld);
     render_destroy(a->r);
     layout_destroy(a->lay);
