@@ -42,6 +42,16 @@ typedef struct file {
 
 static pkt *pkts;
 static size_t npkts, cappkts;
+static file *files;
+static size_t nfiles;
+
+static void free_all(void)
+{
+    for (size_t i = 0; i < nfiles; i++)
+        free(files[i].path);
+    free(files);
+    free(pkts);
+}
 
 /* Disagreements judged to be tshark's heuristics or tshark's choice; matched
  * by a substring of the capture path and the 1-based packet number within
@@ -206,8 +216,7 @@ int main(void)
     if (!idx)
         test_skip("no ../shared/pcaps/INDEX.tsv");
 
-    file *files = NULL;
-    size_t nfiles = 0;
+    atexit(free_all);
     uint64_t total_listed = 0;
     char line[8192];
     while (fgets(line, sizeof line, idx)) {
