@@ -361,9 +361,9 @@ static decode_status sll_payload(uint16_t hatype, uint16_t proto, const uint8_t 
     }
     switch (proto) {
     case 0x0001: return DECODE_NOT_IP;             /* Novell 802.3 */
-    case 0x0003: return ethernet(p, n, 0, out);    /* ETH_P_ALL: a whole frame */
+    case 0x0003: return ethernet(p, n, 0, out);    /* a whole Ethernet frame */
     case 0x0004: return llc(p, n, 0, out);         /* ETH_P_802_2 */
-    case 0x0007: return ppp_hdlc(p, n, 0, out);    /* ETH_P_PPP_MP-ish: PPP HDLC */
+    case 0x0007: return ppp_hdlc(p, n, 0, out);    /* PPP in HDLC framing */
     default: break;
     }
     if (proto <= ET_8023_MAX_LEN)
