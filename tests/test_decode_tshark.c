@@ -372,6 +372,31 @@ static void write_synthetic(file *fl, capw *w, unsigned long *by_status)
     synth(LINKTYPE_IEEE802_11, &f, 0, "wlan beacon");
     capw_wlan_null_data(&f);
     synth(LINKTYPE_IEEE802_11, &f, 0, "wlan null data");
+    /* VLAN tag followed by a length, then LLC/SNAP */
+    capw_ip(&f, "192.0.2.33", "192.0.2.34", 17, 12);
+    capw_push_ethernet_llc(&f);
+    f.off += 12, f.len -= 12; /* keep the length field as the tag's type */
+    tag = capw_push(&f, 2);
+    tag[1] = 9;
+    f.ethertype = 0x8100;
+    capw_link(&f, LINKTYPE_ETHERNET, 0);
+    synth(LINKTYPE_ETHERNET, &f, 0, "vlan then 802.3 length and snap");
+    /* NULL starting ff 03: PPP */
+    capw_ip(&f, "192.0.2.35", "192.0.2.36", 17, 12);
+    capw_link(&f, LINKTYPE_PPP, 0);
+    synth(LINKTYPE_NULL, &f, 0, "null ff03 ppp");
+    /* 802.11 non-QoS data with the Order bit (no HT control then) */
+    capw_ip(&f, "192.0.2.37", "192.0.2.38", 17, 12);
+    capw_link(&f, LINKTYPE_IEEE802_11, 0);
+    f.buf[f.off + 1] |= 0x80;
+    synth(LINKTYPE_IEEE802_11, &f, 0, "wlan order bit without qos");
+    /* radiotap saying the frame ends with an FCS */
+    capw_ip(&f, "192.0.2.39", "192.0.2.40", 17, 12);
+    capw_link(&f, LINKTYPE_IEEE802_11_RADIOTAP, CAPW_RADIOTAP_PAD | CAPW_WLAN_QOS);
+    f.buf[f.off + 16] |= 0x10;
+    memset(f.buf + f.off + f.len, 0x77, 4);
+    f.len += 4;
+    synth(LINKTYPE_IEEE802_11_RADIOTAP, &f, 0, "radiotap fcs flag");
     /* a fragment, ARP */
     capw_ipv4_fragment(&f, "192.0.2.29", "192.0.2.30", 3, 800, false, 20);
     capw_link(&f, LINKTYPE_ETHERNET, 0);
