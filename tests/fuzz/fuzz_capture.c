@@ -24,7 +24,9 @@ static void remove_tmp(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!path[0]) {
-        snprintf(path, sizeof path, "/tmp/ipviz-fuzz-capture-%d", (int)getpid());
+        /* in memory where there is a tmpfs, since every run writes it */
+        const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+        snprintf(path, sizeof path, "%s/ipviz-fuzz-capture-%d", dir, (int)getpid());
         atexit(remove_tmp);
     }
     FILE *fp = fopen(path, "wb");
