@@ -424,7 +424,8 @@ static uint64_t file_hash(const char *path)
     return h;
 }
 
-/* $IPVIZ_TSHARK_CACHE, or $XDG_CACHE_HOME/ipviz-tshark, or ~/.cache/ipviz-tshark. */
+/* $IPVIZ_TSHARK_CACHE, or $XDG_CACHE_HOME/ipviz-tshark, or ~/.cache/ipviz-tshark;
+ * the build's tests/tmp/tshark-cache if none of those can be written. */
 static bool cache_dir(char *out, size_t len)
 {
     const char *env = getenv("IPVIZ_TSHARK_CACHE"), *xdg = getenv("XDG_CACHE_HOME"),
@@ -440,6 +441,10 @@ static bool cache_dir(char *out, size_t len)
         mkdir(base, 0755);
         snprintf(out, len, "%s/ipviz-tshark", base);
     }
+    mkdir(out, 0755);
+    if (access(out, W_OK) == 0)
+        return true;
+    snprintf(out, len, "%s", test_tmp_path("tshark-cache")); /* the build tree, then */
     mkdir(out, 0755);
     return access(out, W_OK) == 0;
 }
