@@ -62,13 +62,13 @@ void pair(inout vec3 f, vec3 pi, vec3 pj, uint i, uint j)
     f += d * s;
 }
 
-// Repulsion from a cell summarised by cell = (sum of xyz, count).
+// Repulsion from a cell summarised by cell = (centre of mass, count).
 void monopole(inout vec3 f, vec3 pi, vec4 cell)
 {
     float cnt = cell.w;
     if (cnt == 0.0)
         return;
-    precise vec3 d = pi - cell.xyz / cnt;
+    precise vec3 d = pi - cell.xyz;
     precise float d2 = d.x * d.x + d.y * d.y + d.z * d.z;
     d2 = max(d2, MIN_DIST * MIN_DIST);
     precise float s = K2 * cnt / d2;

@@ -12,7 +12,7 @@ layout(std430, binding = LAYOUT_B_BBOX) readonly buffer Bbox { uint bbox[8]; };
 layout(std430, binding = LAYOUT_B_CELLS) readonly buffer Cells { uint cells[]; };
 layout(std430, binding = LAYOUT_B_SORTED) readonly buffer Sorted { uint sorted_ids[]; };
 layout(std430, binding = LAYOUT_B_CELLSUM) readonly buffer CellSum { vec4 cellsum[]; };
-#else
+#elif !defined(NO_TILE)
 shared vec4 tile[LAYOUT_WG];
 #endif
 
@@ -34,7 +34,16 @@ void springs_and_gravity(inout vec3 f, vec3 pi, uint i)
 void main()
 {
     uint i = gl_GlobalInvocationID.x;
-#ifdef EXACT
+#if defined(EXACT) && defined(NO_TILE)
+    // CPU rasterizers (llvmpipe) pay for every barrier; their caches do the tiling
+    if (i >= N)
+        return;
+    vec3 pi = pos[i].xyz;
+    vec3 f = vec3(0.0);
+    for (uint j = 0u; j < N; j++)
+        if (j != i)
+            pair(f, pi, pos[j].xyz, i, j);
+#elif defined(EXACT)
     bool live = i < N;
     vec3 pi = live ? pos[i].xyz : vec3(0.0);
     vec3 f = vec3(0.0);

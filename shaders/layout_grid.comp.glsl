@@ -7,6 +7,7 @@
 //   K_CELLSUM_FINE sorts each cell's ids (atomics gave a racy order) and sums
 //                 xyz and count in id order: the same sums every run
 //   K_CELLSUM_LEVEL sums 2^d children into each coarser cell
+//   K_CELLCOM     turns every cell's sum into its centre of mass
 layout(local_size_x = LAYOUT_WG) in;
 
 #if defined(K_BBOX) || defined(K_COUNT) || defined(K_CELLSUM_FINE)
@@ -18,7 +19,7 @@ layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; };
 #if defined(K_COUNT) || defined(K_SCATTER)
 layout(std430, binding = LAYOUT_B_NODE_CELL) buffer NodeCell { uvec2 node_cell[]; };
 #endif
-#if !defined(K_BBOX) && !defined(K_CELLSUM_LEVEL)
+#if !defined(K_BBOX) && !defined(K_CELLSUM_LEVEL) && !defined(K_CELLCOM)
 layout(std430, binding = LAYOUT_B_CELLS) buffer Cells { uint cells[]; };
 #endif
 #if defined(K_SCAN_LOCAL) || defined(K_SCAN_BLOCKS) || defined(K_SCAN_ADD)
@@ -28,7 +29,7 @@ layout(location = LAYOUT_U_COUNT) uniform uint u_count;
 #if defined(K_SCATTER) || defined(K_CELLSUM_FINE)
 layout(std430, binding = LAYOUT_B_SORTED) buffer Sorted { uint sorted_ids[]; };
 #endif
-#if defined(K_CELLSUM_FINE) || defined(K_CELLSUM_LEVEL)
+#if defined(K_CELLSUM_FINE) || defined(K_CELLSUM_LEVEL) || defined(K_CELLCOM)
 layout(std430, binding = LAYOUT_B_CELLSUM) buffer CellSum { vec4 cellsum[]; };
 #endif
 #ifdef K_CELLSUM_LEVEL
@@ -178,5 +179,18 @@ void main()
             for (uint dx = 0u; dx < 2u; dx++)
                 acc += cellsum[src + 2u * x + dx + cs * (2u * y + dy + cs * (2u * z + dz))];
     cellsum[level_offset(u_level) + q] = acc;
+}
+#endif
+
+#ifdef K_CELLCOM
+layout(location = LAYOUT_U_COUNT) uniform uint u_count;
+void main()
+{
+    uint q = gl_GlobalInvocationID.x;
+    if (q >= u_count)
+        return;
+    vec4 v = cellsum[q];
+    if (v.w > 0.0)
+        cellsum[q] = vec4(v.xyz / v.w, v.w);
 }
 #endif

@@ -13,7 +13,7 @@
 #include "shader.h"
 
 enum { P_EXACT, P_GRID, P_MOVE, P_PLACE, P_BBOX, P_COUNT, P_SCAN_LOCAL, P_SCAN_BLOCKS,
-       P_SCAN_ADD, P_SCATTER, P_CELLSUM_FINE, P_CELLSUM_LEVEL, P_N };
+       P_SCAN_ADD, P_SCATTER, P_CELLSUM_FINE, P_CELLSUM_LEVEL, P_CELLCOM, P_N };
 
 static const struct {
     const char *file, *define;
@@ -30,6 +30,7 @@ static const struct {
     [P_SCATTER] = {"layout_grid.comp.glsl", "K_SCATTER"},
     [P_CELLSUM_FINE] = {"layout_grid.comp.glsl", "K_CELLSUM_FINE"},
     [P_CELLSUM_LEVEL] = {"layout_grid.comp.glsl", "K_CELLSUM_LEVEL"},
+    [P_CELLCOM] = {"layout_grid.comp.glsl", "K_CELLCOM"},
 };
 
 /* Shader storage buffers, indexed by their binding number. */
@@ -62,16 +63,19 @@ struct layout {
 
 static GLuint build(int k)
 {
-    char defs[1024];
+    char defs[1200];
+    const char *renderer = (const char *)glGetString(GL_RENDERER);
+    bool cpu = renderer && (strstr(renderer, "llvmpipe") || strstr(renderer, "softpipe") ||
+                            strstr(renderer, "SwiftShader"));
     snprintf(defs, sizeof defs,
-             "#version 430\n#define %s 1\n#define LAYOUT_WG %du\n#define LAYOUT_SCAN_BLOCK %du\n"
+             "#version 430\n%s#define %s 1\n#define LAYOUT_WG %du\n#define LAYOUT_SCAN_BLOCK %du\n"
              "#define LAYOUT_B_CONSTS %d\n#define LAYOUT_B_POS %d\n#define LAYOUT_B_EDGES %d\n"
              "#define LAYOUT_B_DISP %d\n#define LAYOUT_B_CSR_OFF %d\n#define LAYOUT_B_CSR_ADJ %d\n"
              "#define LAYOUT_B_FLAGS %d\n#define LAYOUT_B_BBOX %d\n#define LAYOUT_B_NODE_CELL %d\n"
              "#define LAYOUT_B_CELLS %d\n#define LAYOUT_B_SORTED %d\n#define LAYOUT_B_CELLSUM %d\n"
              "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n"
              "#define LAYOUT_U_LEVEL %d\n#define LAYOUT_U_COUNT %d\n#define LAYOUT_U_RADIUS %d\n",
-             kernels[k].define, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
+             cpu ? "#define NO_TILE 1\n" : "", kernels[k].define, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
              LAYOUT_B_EDGES, LAYOUT_B_DISP, LAYOUT_B_CSR_OFF, LAYOUT_B_CSR_ADJ, LAYOUT_B_FLAGS,
              LAYOUT_B_BBOX, LAYOUT_B_NODE_CELL, LAYOUT_B_CELLS, LAYOUT_B_SORTED, LAYOUT_B_CELLSUM,
              LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
@@ -178,6 +182,12 @@ layout *layout_create(const layout_params *params)
         return NULL;
     }
     l->p = layout_params_resolve(params);
+    if (!params || params->exact_max == 0) {
+        /* all-pairs is cheap on a real GPU up to tens of thousands of nodes */
+        const char *r = (const char *)glGetString(GL_RENDERER);
+        bool cpu = r && (strstr(r, "llvmpipe") || strstr(r, "softpipe") || strstr(r, "SwiftShader"));
+        l->p.exact_max = cpu ? 1024 : 16384;
+    }
     GLint blocks = 0;
     glGetIntegerv(GL_MAX_COMPUTE_SHADER_STORAGE_BLOCKS, &blocks);
     GLint bindings = 0;
@@ -627,6 +637,10 @@ static void forces(layout *l, const layout_consts *c)
             glUniform1ui(LAYOUT_U_LEVEL, lv);
             run(l, P_CELLSUM_LEVEL, c->dims == 3 ? s * s * s : s * s);
         }
+        uint32_t cells = layout_grid_cells(side, (int)c->dims);
+        glUseProgram(l->prog[P_CELLCOM]);
+        glUniform1ui(LAYOUT_U_COUNT, cells);
+        run(l, P_CELLCOM, cells);
         run(l, P_GRID, n);
     } else {
         bind_all(l);

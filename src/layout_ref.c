@@ -266,7 +266,7 @@ static void monopole(const layout_consts *c, const float *pi, const float *cell,
     float cnt = cell[3];
     if (cnt == 0)
         return;
-    float d[3] = {pi[0] - cell[0] / cnt, pi[1] - cell[1] / cnt, pi[2] - cell[2] / cnt};
+    float d[3] = {pi[0] - cell[0], pi[1] - cell[1], pi[2] - cell[2]};
     float d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
     float m2 = c->min_dist * c->min_dist;
     d2 = d2 > m2 ? d2 : m2;
@@ -406,6 +406,10 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
                             }
                 }
     }
+    for (uint32_t q = 0; q < total; q++) /* sums -> centres of mass */
+        if (sum[4 * q + 3] > 0)
+            for (int k = 0; k < 3; k++)
+                sum[4 * q + k] = sum[4 * q + k] / sum[4 * q + 3];
     int zr = dims == 3 ? 1 : 0;
     for (uint32_t i = 0; i < n; i++) {
         const float *pi = pos + 4 * (size_t)i;
