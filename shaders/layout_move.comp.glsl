@@ -1,11 +1,13 @@
 // layout_move: moves each unpinned node by its displacement under the
-// temperature (networkx: exactly TEMP along it; default: capped at TEMP) and
+// temperature (networkx: exactly TEMP along it; default: LAYOUT_STEP/(1+degree)
+// of it, capped at TEMP) and
 // sums the squared moves per workgroup in a fixed tree order.
 layout(local_size_x = LAYOUT_WG) in;
 
 layout(std430, binding = LAYOUT_B_POS) buffer Pos { vec4 pos[]; };
 layout(std430, binding = LAYOUT_B_DISP) readonly buffer Disp { vec4 disp[]; };
 layout(std430, binding = LAYOUT_B_FLAGS) readonly buffer Flags { uint flags[]; };
+layout(std430, binding = LAYOUT_B_CSR_OFF) readonly buffer CsrOff { uvec2 csr_off[]; };
 layout(std430, binding = LAYOUT_B_PARTIAL) writeonly buffer Partial { float partial[]; };
 
 shared float acc[LAYOUT_WG];
@@ -20,8 +22,11 @@ void main()
         float s;
         if (NX != 0u)
             s = TEMP / max(len, 0.01);
-        else
-            s = len > TEMP ? TEMP / len : 1.0;
+        else {
+            float eta = LAYOUT_STEP / (1.0 + float(csr_off[i].y));
+            precise float step = eta * len;
+            s = step > TEMP ? TEMP / len : eta;
+        }
         precise vec3 mv = d * s;
         if (DIMS != 3u)
             mv.z = 0.0;

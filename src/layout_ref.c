@@ -481,7 +481,8 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
     return true;
 }
 
-double layout_ref_move(const layout_consts *c, float *pos, const float *disp, const uint8_t *pinned)
+double layout_ref_move(const layout_consts *c, float *pos, const float *disp, const layout_csr *csr,
+                       const uint8_t *pinned)
 {
     double total = 0;
     for (uint32_t i = 0; i < c->n; i++) {
@@ -490,10 +491,14 @@ double layout_ref_move(const layout_consts *c, float *pos, const float *disp, co
         const float *d = disp + 4 * (size_t)i;
         float len = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
         float s;
-        if (c->nx)
+        if (c->nx) {
             s = c->temp / (len > 0.01f ? len : 0.01f);
-        else
-            s = len > c->temp ? c->temp / len : 1.0f;
+        } else {
+            uint32_t deg = csr && i < csr->n ? csr->offset[i + 1] - csr->offset[i] : 0;
+            float eta = LAYOUT_STEP / (1.0f + (float)deg);
+            float step = eta * len;
+            s = step > c->temp ? c->temp / len : eta;
+        }
         float mv[3] = {d[0] * s, d[1] * s, d[2] * s};
         float *p = pos + 4 * (size_t)i;
         for (int k = 0; k < (int)c->dims; k++)
@@ -595,7 +600,7 @@ int layout_ref_step(layout_ref *r, int steps)
             layout_ref_grid_consts(&c);
         if (!layout_ref_forces(&c, r->pos, &r->csr, r->disp))
             break;
-        double mv = layout_ref_move(&c, r->pos, r->disp, NULL);
+        double mv = layout_ref_move(&c, r->pos, r->disp, &r->csr, NULL);
         done++;
         layout_schedule_advance(&r->sched, r->n, mv);
     }

@@ -61,10 +61,14 @@ typedef struct layout_consts {
 } layout_consts;
 
 /* The default formulation ("looks"): k = 1 and a domain that grows with the
- * graph (side LAYOUT_DENSITY * n^(1/dims)), the classic FR step (move by the
- * displacement, capped at the temperature) and a weak pull towards the
- * centre so that disconnected pieces stay in view. */
+ * graph (side n^(1/dims)), so live growth never rescales what is drawn; the
+ * classic FR step (move along the displacement, capped at the temperature)
+ * damped by degree, LAYOUT_STEP / (1 + degree), so that hubs with hundreds of
+ * leaves (gateways, DNS servers) settle instead of oscillating and the early
+ * stop can fire; and a weak pull towards the centre so that the many small
+ * disconnected pieces of a capture stay in view. */
 #define LAYOUT_GRAVITY 0.05f
+#define LAYOUT_STEP 0.5f
 
 /* The finest grid side for n nodes (power of two, >= 4) and the level count. */
 uint32_t layout_grid_side(uint32_t n, int dims);
@@ -132,9 +136,9 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
 /* Fills the grid fields of c for c->n nodes. */
 void layout_ref_grid_consts(layout_consts *c);
 /* Applies displacements: moves each unpinned node (pinned may be NULL) and
- * returns the summed squared moves. */
+ * returns the summed squared moves. csr gives degrees (default step). */
 double layout_ref_move(const layout_consts *c, float *pos, const float *disp,
-                       const uint8_t *pinned);
+                       const layout_csr *csr, const uint8_t *pinned);
 /* The FR energy: sum over pairs of repulsion potential plus edge springs
  * (plus gravity), for property tests. O(n^2). */
 double layout_ref_energy(const layout_consts *c, const float *pos, const layout_csr *csr);
