@@ -69,8 +69,8 @@ static double mean_edge(const float *p, uint32_t m, const uint32_t *e)
 
 static void quality(layout_params p, const char *name)
 {
-    uint32_t n = 1500, *e;
-    uint32_t m = tg_graph(n, 4000, 8, &e);
+    uint32_t n = 1000, *e;
+    uint32_t m = tg_graph(n, 2700, 8, &e);
     layout *l = layout_create(&p);
     CHECK(l && layout_append(l, n, m, e, NULL));
     layout_csr csr;
@@ -130,13 +130,13 @@ static void components(void)
         e[2 * m + 1] = 300 + (v * 5) % (v - 300);
         m++;
     }
-    layout_params p = {.iterations = 300, .stop_threshold = -1};
+    layout_params p = {.iterations = 200, .stop_threshold = -1};
     layout *l = layout_create(&p);
     CHECK(l && layout_append(l, n, m, e, NULL));
     float *pos = malloc((size_t)n * 16);
     double radius[3];
     for (int round = 0; round < 3; round++) {
-        CHECK_INT(layout_step(l, 300), 300);
+        CHECK_INT(layout_step(l, 200), 200);
         layout_reheat(l);
         layout_read_positions(l, pos, 4);
         double r = 0;
@@ -144,7 +144,7 @@ static void components(void)
             r = fmax(r, hypot(pos[4 * i], pos[4 * i + 1]));
         radius[round] = r;
     }
-    fprintf(stderr, "components: farthest node from the centre after 300/600/900 steps: %.4g %.4g %.4g "
+    fprintf(stderr, "components: farthest node from the centre after 200/400/600 steps: %.4g %.4g %.4g "
                     "(sqrt(n) = %.3g)\n", radius[0], radius[1], radius[2], sqrt(n));
     if (!(radius[2] < 1.2 * radius[0] && radius[2] < 20 * sqrt(n))) {
         fprintf(stderr, "components: expected a bounded layout, got radius %g -> %g\n", radius[0], radius[2]);
