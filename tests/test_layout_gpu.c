@@ -1,5 +1,6 @@
 /* The GPU solver against the CPU reference (layout_ref) on the same inputs,
- * exact and grid paths, 2D and 3D, default and networkx formulations; and
+ * exact and grid paths, 2D and 3D, default and networkx formulations, with
+ * and without edge weights; and
  * run-to-run determinism on the GPU.
  *
  * Tolerance: after 1 step positions agree to 1e-4 of the layout's extent
@@ -23,18 +24,24 @@ static double extent(const float *p, uint32_t n)
     return hi - lo;
 }
 
-static void compare(const char *name, layout_params p, uint32_t n, uint32_t m_want)
+static void compare(const char *name, layout_params p, uint32_t n, uint32_t m_want, bool weighted)
 {
     uint32_t *e;
     uint32_t m = tg_graph(n, m_want, 7, &e);
+    float *w = NULL;
+    if (weighted) { /* as packet weights: 1 + log2(packets) */
+        w = malloc((size_t)m * sizeof *w);
+        for (uint32_t k = 0; k < m; k++)
+            w[k] = 1.0f + log2f((float)(1 + (e[2 * k] * 31u + e[2 * k + 1]) % 1000));
+    }
     layout *g = layout_create(&p);
     CHECK(g != NULL);
     if (!g) {
         free(e);
         return;
     }
-    CHECK(layout_append(g, n, m, e, NULL));
-    layout_ref *r = layout_ref_create(&p, n, m, e, NULL);
+    CHECK(layout_append(g, n, m, e, w));
+    layout_ref *r = layout_ref_create(&p, n, m, e, w);
     float *gp = malloc((size_t)n * 16);
     const int at[2] = {1, 15};
     const double tol[2] = {1e-4, 2e-3};
@@ -67,6 +74,7 @@ static void compare(const char *name, layout_params p, uint32_t n, uint32_t m_wa
     }
     free(gp);
     free(e);
+    free(w);
     layout_ref_destroy(r);
     layout_destroy(g);
 }
@@ -97,14 +105,15 @@ static void determinism(layout_params p, uint32_t n, uint32_t m_want)
 int main(void)
 {
     test_require_gl();
-    compare("exact 2d", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 400, 900);
+    compare("exact 2d", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 400, 900, false);
     compare("exact 2d nx", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT, .nx_compat = true},
-            400, 900);
-    compare("exact 3d", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT, .dims = 3}, 300, 700);
-    compare("grid 2d", (layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 3000, 7000);
+            400, 900, false);
+    compare("exact 3d", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT, .dims = 3}, 300, 700, false);
+    compare("exact 2d weighted", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 400, 900, true);
+    compare("grid 2d", (layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 3000, 7000, false);
     compare("grid 2d nx", (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .nx_compat = true},
-            3000, 7000);
-    compare("grid 3d", (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .dims = 3}, 3000, 7000);
+            3000, 7000, false);
+    compare("grid 3d", (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .dims = 3}, 3000, 7000, false);
     determinism((layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 1000, 2500);
     determinism((layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 5000, 12000);
     return test_result();
