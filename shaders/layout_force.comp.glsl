@@ -8,7 +8,7 @@ layout(std430, binding = LAYOUT_B_DISP) writeonly buffer Disp { vec4 disp[]; };
 layout(std430, binding = LAYOUT_B_CSR_OFF) readonly buffer CsrOff { uvec2 csr_off[]; };
 layout(std430, binding = LAYOUT_B_CSR_ADJ) readonly buffer CsrAdj { uvec2 csr_adj[]; };
 #ifndef EXACT
-layout(std430, binding = LAYOUT_B_BBOX) readonly buffer Bbox { uint bbox[8]; };
+layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; }; // [3]: sampled near pairs
 layout(std430, binding = LAYOUT_B_CELLS) readonly buffer Cells { uint cells[]; };
 layout(std430, binding = LAYOUT_B_SORTED) readonly buffer Sorted { uint sorted_ids[]; };
 layout(std430, binding = LAYOUT_B_CELLSUM) readonly buffer CellSum { vec4 cellsum[]; };
@@ -108,6 +108,7 @@ void main()
     }
     // near: particles of our 3^d block, by cell then id
     int side = int(SIDE), zs = DIMS == 3u ? side : 1;
+    uint near = 0u;
     for (int oz = -zr; oz <= zr; oz++)
         for (int oy = -1; oy <= 1; oy++)
             for (int ox = -1; ox <= 1; ox++) {
@@ -116,12 +117,15 @@ void main()
                     continue;
                 uint qi = cell_index(uvec3(q), SIDE);
                 uint st = cells[2u * qi], cnt = cells[2u * qi + 1u];
+                near += cnt;
                 for (uint k = st; k < st + cnt; k++) {
                     uint j = sorted_ids[k];
                     if (j != i)
                         pair(f, pi, pos[j].xyz, i, j);
                 }
             }
+    if (i % LAYOUT_SAMPLE == 0u)
+        atomicAdd(bbox[3], near - 1u); // feeds layout_schedule_grid
 #endif
     springs_and_gravity(f, pi, i);
     disp[i] = vec4(f, 0.0);

@@ -75,12 +75,12 @@ static GLuint build(int k)
              "#define LAYOUT_B_CELLS %d\n#define LAYOUT_B_SORTED %d\n#define LAYOUT_B_CELLSUM %d\n"
              "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n"
              "#define LAYOUT_U_LEVEL %d\n#define LAYOUT_U_COUNT %d\n#define LAYOUT_U_RADIUS %d\n"
-             "#define LAYOUT_STEP %#.9g\n",
+             "#define LAYOUT_STEP %#.9g\n#define LAYOUT_SAMPLE %du\n",
              cpu ? "#define NO_TILE 1\n" : "", kernels[k].define, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
              LAYOUT_B_EDGES, LAYOUT_B_DISP, LAYOUT_B_CSR_OFF, LAYOUT_B_CSR_ADJ, LAYOUT_B_FLAGS,
              LAYOUT_B_BBOX, LAYOUT_B_NODE_CELL, LAYOUT_B_CELLS, LAYOUT_B_SORTED, LAYOUT_B_CELLSUM,
              LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
-             LAYOUT_U_RADIUS, (double)LAYOUT_STEP);
+             LAYOUT_U_RADIUS, (double)LAYOUT_STEP, LAYOUT_SAMPLE);
     char *common = shader_source("layout_common.glsl");
     char *body = shader_source(kernels[k].file);
     if (!common || !body) {
@@ -597,7 +597,7 @@ void layout_debug_consts(const layout *l, layout_consts *c)
     layout_schedule_consts(&l->sched, l->n, c);
     c->exact = layout_exact(l);
     if (!c->exact)
-        layout_ref_grid_consts(c);
+        layout_ref_grid_consts(c, l->sched.side);
 }
 
 /* Force pass into the displacement buffer. */
@@ -689,6 +689,12 @@ int layout_step(layout *l, int steps)
             sum += l->partial[g];
         done++;
         layout_schedule_advance(&l->sched, n, sum);
+        if (!c.exact) {
+            uint32_t near = 0;
+            glBindBuffer(GL_COPY_READ_BUFFER, l->buf[LAYOUT_B_BBOX]);
+            glGetBufferSubData(GL_COPY_READ_BUFFER, 12, 4, &near);
+            layout_schedule_grid(&l->sched, n, (int)c.dims, near);
+        }
     }
     GLenum err = glGetError();
     if (err != GL_NO_ERROR)

@@ -168,6 +168,22 @@ void layout_schedule_rewarm(layout_schedule *s, uint32_t n, float frac)
     s->converged = false;
 }
 
+void layout_schedule_grid(layout_schedule *s, uint32_t n, int dims, uint32_t near_pairs)
+{
+    uint32_t base = layout_grid_side(n, dims), cap = dims == 3 ? 128 : 2048;
+    uint32_t side = s->side ? s->side : base;
+    uint32_t samples = (n + LAYOUT_SAMPLE - 1) / LAYOUT_SAMPLE;
+    double mean = samples ? (double)near_pairs / samples : 0;
+    double shrink = dims == 3 ? 8.0 : 4.0; /* near pairs per halving of the cells */
+    while (mean > LAYOUT_NEAR_HIGH && side < cap) {
+        side *= 2;
+        mean /= shrink;
+    }
+    if (mean < LAYOUT_NEAR_LOW && side > base)
+        side /= 2;
+    s->side = side;
+}
+
 bool layout_schedule_done(const layout_schedule *s)
 {
     return s->converged || s->step >= s->p.iterations;
@@ -300,9 +316,9 @@ static void springs_and_gravity(const layout_consts *c, const float *pos, const 
     f[2] -= (pi[2] - c->center[2]) * c->gravity;
 }
 
-void layout_ref_grid_consts(layout_consts *c)
+void layout_ref_grid_consts(layout_consts *c, uint32_t side)
 {
-    c->side = layout_grid_side(c->n, (int)c->dims);
+    c->side = side ? side : layout_grid_side(c->n, (int)c->dims);
     c->levels = layout_grid_levels(c->side);
     uint32_t off = 0, s = c->side;
     for (uint32_t l = 0; l < c->levels; l++, s /= 2) {
@@ -327,8 +343,9 @@ static inline int cheb(const int a[3], const int b[3])
 }
 
 bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_csr *csr,
-                       float *disp)
+                       float *disp, uint32_t *near_pairs)
 {
+    uint32_t sampled = 0;
     uint32_t n = c->n;
     int dims = (int)c->dims;
     if (c->exact) {
@@ -468,16 +485,22 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
                         q[2] >= (dims == 3 ? (int)side : 1))
                         continue;
                     uint32_t qi = cell_index(q, side, dims);
+                    if (i % LAYOUT_SAMPLE == 0)
+                        sampled += start[qi + 1] - start[qi];
                     for (uint32_t s = start[qi]; s < start[qi + 1]; s++) {
                         uint32_t j = sorted[s];
                         if (j != i)
                             pair(c, pi, pos + 4 * (size_t)j, i, j, f);
                     }
                 }
+        if (i % LAYOUT_SAMPLE == 0)
+            sampled -= 1; /* itself */
         springs_and_gravity(c, pos, csr, i, f);
         memcpy(disp + 4 * (size_t)i, f, sizeof f);
         disp[4 * (size_t)i + 3] = 0;
     }
+    if (near_pairs)
+        *near_pairs = sampled;
     free(cell);
     free(start);
     free(sorted);
@@ -601,12 +624,15 @@ int layout_ref_step(layout_ref *r, int steps)
         c.exact = rep == LAYOUT_REPULSION_EXACT ||
                   (rep == LAYOUT_REPULSION_AUTO && r->n <= r->sched.p.exact_max);
         if (!c.exact)
-            layout_ref_grid_consts(&c);
-        if (!layout_ref_forces(&c, r->pos, &r->csr, r->disp))
+            layout_ref_grid_consts(&c, r->sched.side);
+        uint32_t near = 0;
+        if (!layout_ref_forces(&c, r->pos, &r->csr, r->disp, &near))
             break;
         double mv = layout_ref_move(&c, r->pos, r->disp, &r->csr, NULL);
         done++;
         layout_schedule_advance(&r->sched, r->n, mv);
+        if (!c.exact)
+            layout_schedule_grid(&r->sched, r->n, (int)c.dims, near);
     }
     return done;
 }
