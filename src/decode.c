@@ -26,6 +26,11 @@ enum {
     ET_MPLS = 0x8847,
     ET_MPLS_MC = 0x8848,
     ET_TEB = 0x6558, /* transparent Ethernet bridging (GRE, NVGRE) */
+    ET_VNTAG = 0x8926,  /* Cisco VN-Tag: 4 bytes, then a type */
+    ET_ETAG = 0x893f,   /* 802.1BR E-Tag: 6 bytes, then a type */
+    ET_FABRICPATH = 0x8903, /* Cisco FabricPath: FTag/TTL, then a whole Ethernet frame */
+    ET_PBB = 0x88e7,    /* 802.1ah I-Tag: 4 bytes, then a whole Ethernet frame */
+    ET_NSH = 0x894f,    /* Network Service Header (RFC 8300) */
     ET_8023_MAX_LEN = 1500,
 };
 
@@ -215,17 +220,52 @@ static decode_status type_or_length(uint16_t type, const uint8_t *p, uint32_t n,
     return ethertype(type, p, n, depth, out);
 }
 
+/* NSH: base header (length in 4-byte words in the low 6 bits of byte 1,
+ * next protocol in byte 3), the rest of the header skipped. */
+static decode_status nsh(const uint8_t *p, uint32_t n, int depth, decode_result *out)
+{
+    if (depth > MAX_DEPTH)
+        return DECODE_MALFORMED;
+    if (n < 4)
+        return DECODE_TRUNCATED;
+    uint32_t hlen = (uint32_t)(p[1] & 0x3f) * 4;
+    uint8_t next = p[3];
+    if (hlen < 8)
+        return DECODE_MALFORMED;
+    if (n < hlen)
+        return DECODE_TRUNCATED;
+    p += hlen, n -= hlen;
+    switch (next) {
+    case 1: return ip_any(p, n, out);
+    case 2: return ipv6(p, n, out);
+    case 3: return ethernet(p, n, depth + 1, out);
+    case 4: return nsh(p, n, depth + 1, out);
+    case 5: return mpls(p, n, depth + 1, out);
+    default: return DECODE_NOT_IP;
+    }
+}
+
 static decode_status ethertype(uint16_t type, const uint8_t *p, uint32_t n, int depth,
                                decode_result *out)
 {
     if (depth > MAX_DEPTH)
         return DECODE_MALFORMED;
-    /* VLAN tags, stacked to any depth, each one 4 bytes: TCI, then type. */
-    while (type == ET_VLAN || type == ET_QINQ || type == ET_QINQ_OLD) {
-        if (n < 4)
+    /* Tags, stacked to any depth: VLAN (TCI), VN-Tag and E-Tag, each
+     * followed by the next type field. */
+    for (;;) {
+        uint32_t tag;
+        if (type == ET_VLAN || type == ET_QINQ || type == ET_QINQ_OLD)
+            tag = 2;
+        else if (type == ET_VNTAG)
+            tag = 4;
+        else if (type == ET_ETAG)
+            tag = 6;
+        else
+            break;
+        if (n < tag + 2)
             return DECODE_TRUNCATED;
-        type = be16(p + 2);
-        p += 4, n -= 4;
+        type = be16(p + tag);
+        p += tag + 2, n -= tag + 2;
         if (type <= ET_8023_MAX_LEN)
             return type_or_length(type, p, n, depth, out);
     }
@@ -235,6 +275,15 @@ static decode_status ethertype(uint16_t type, const uint8_t *p, uint32_t n, int 
     case ET_MPLS:
     case ET_MPLS_MC: return mpls(p, n, depth + 1, out);
     case ET_TEB: return ethernet(p, n, depth + 1, out);
+    case ET_FABRICPATH:
+        if (n < 2)
+            return DECODE_TRUNCATED;
+        return ethernet(p + 2, n - 2, depth + 1, out);
+    case ET_PBB:
+        if (n < 4)
+            return DECODE_TRUNCATED;
+        return ethernet(p + 4, n - 4, depth + 1, out);
+    case ET_NSH: return nsh(p, n, depth + 1, out);
     case ET_PPPOE_SESSION:
         /* version/type, code, session id, length; then PPP's protocol field */
         if (n < 6)
@@ -253,12 +302,10 @@ static decode_status ethernet(const uint8_t *p, uint32_t n, int depth, decode_re
     return type_or_length(be16(p + 12), p + 14, n - 14, depth, out);
 }
 
-/* BSD address families as NULL/LOOP headers carry them. */
+/* BSD address families as NULL/LOOP headers carry them. AF 10 (Linux's
+ * AF_INET6) is ours, not Wireshark's. */
 static decode_status bsd_family(uint32_t af, const uint8_t *p, uint32_t n, decode_result *out)
 {
-    /* Wireshark: a value above 1500 is an ethertype, not a family. */
-    if (af > ET_8023_MAX_LEN)
-        return ethertype((uint16_t)af, p, n, 0, out);
     switch (af) {
     case 2: return ip_any(p, n, out);
     case 10: /* Linux */
@@ -288,6 +335,10 @@ static decode_status null_link(const uint8_t *p, uint32_t n, decode_result *out)
         else
             af = be32(p);
     }
+    /* Wireshark: a value above 1500 is an ethertype, not a family (NULL
+     * only; its LOOP dissector knows families alone). */
+    if (af > ET_8023_MAX_LEN)
+        return ethertype((uint16_t)af, p + 4, n - 4, 0, out);
     return bsd_family(af, p + 4, n - 4, out);
 }
 
@@ -310,9 +361,9 @@ static decode_status sll_payload(uint16_t hatype, uint16_t proto, const uint8_t 
     }
     switch (proto) {
     case 0x0001: return DECODE_NOT_IP;             /* Novell 802.3 */
-    case 0x0003: return ethernet(p, n, 0, out);    /* ETH_P_ALL: a whole frame */
+    case 0x0003: return ethernet(p, n, 0, out);    /* a whole Ethernet frame */
     case 0x0004: return llc(p, n, 0, out);         /* ETH_P_802_2 */
-    case 0x0007: return ppp_hdlc(p, n, 0, out);    /* ETH_P_PPP_MP-ish: PPP HDLC */
+    case 0x0007: return ppp_hdlc(p, n, 0, out);    /* PPP in HDLC framing */
     default: break;
     }
     if (proto <= ET_8023_MAX_LEN)
@@ -451,8 +502,12 @@ decode_status decode_packet(uint32_t linktype, const uint8_t *data, uint32_t cap
     case LINKTYPE_IPV4:
         /* Wireshark's raw dissector also takes ff 03 as PPP; IPV4 goes to
          * "ip", which dispatches on the version like raw. */
-        if (linktype != LINKTYPE_IPV4 && caplen >= 2 && data[0] == 0xff && data[1] == 0x03)
-            return ppp_hdlc(data, caplen, 0, out);
+        if (linktype != LINKTYPE_IPV4 && caplen >= 1 && data[0] == 0xff) {
+            if (caplen < 2)
+                return DECODE_TRUNCATED;
+            if (data[1] == 0x03)
+                return ppp_hdlc(data, caplen, 0, out);
+        }
         return ip_any(data, caplen, out);
     case LINKTYPE_IPV6: return ipv6(data, caplen, out);
     case LINKTYPE_LINUX_SLL:

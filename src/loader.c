@@ -50,14 +50,17 @@ struct loader {
     _Atomic bool done;       /* set by the graph thread as it exits */
     _Atomic double t_done;   /* written by the graph thread before done */
     _Atomic int problems;    /* reader thread writes, anyone reads */
+    double cpu_reader, cpu_writer; /* each thread's own; read after join */
 };
 
-static double now(void)
+static double clock_s(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+
+static double now(void) { return clock_s(CLOCK_MONOTONIC); }
 
 #define ADD(field, v)                                                                          \
     atomic_store_explicit(&(field), atomic_load_explicit(&(field), memory_order_relaxed) + (v), \
@@ -148,14 +151,15 @@ static bool report_unsupported(const file_state *f, const char *path)
     for (int i = 0; i < f->nlinktypes; i++) {
         char name[32];
         decode_linktype_name(f->linktype[i], name);
+        const char *pl = f->count[i] == 1 ? "" : "s";
         if (all)
             log_error("%s: link type %s (%" PRIu32 ") is not supported; %" PRIu64
-                      " packets skipped",
-                      path, name, f->linktype[i], f->count[i]);
+                      " packet%s skipped",
+                      path, name, f->linktype[i], f->count[i], pl);
         else
             log_warn("%s: link type %s (%" PRIu32 ") is not supported; %" PRIu64
-                     " packets skipped",
-                     path, name, f->linktype[i], f->count[i]);
+                     " packet%s skipped",
+                     path, name, f->linktype[i], f->count[i], pl);
     }
     if (f->unsupported_other)
         log_warn("%s: %" PRIu64 " more packets of other unsupported link types skipped", path,
@@ -266,8 +270,9 @@ static void *reader_main(void *arg)
 
         bool problem = false;
         if (cs == CAPTURE_ERROR) {
-            log_error("%s: %s; the %" PRIu64 " packets read before it are kept", path,
-                      capture_error(c), file_packets);
+            log_error("%s: %s; the %" PRIu64 " packet%s read before it %s kept", path,
+                      capture_error(c), file_packets, file_packets == 1 ? "" : "s",
+                      file_packets == 1 ? "is" : "are");
             ADD(st->files_failed, 1);
             problem = true;
         } else if (cs == CAPTURE_END) {
@@ -284,6 +289,7 @@ static void *reader_main(void *arg)
         capture_close(c);
     }
     free(sizes);
+    l->cpu_reader = clock_s(CLOCK_THREAD_CPUTIME_ID);
     if (b)
         ring_put_full(l, true);
     else
@@ -327,6 +333,7 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&l->mu);
     }
     graph_publish(g);
+    l->cpu_writer = clock_s(CLOCK_THREAD_CPUTIME_ID);
     atomic_store(&l->t_done, now());
     atomic_store(&l->done, true);
     if (l->desc.on_publish)
@@ -402,6 +409,8 @@ void loader_join(loader *l)
     pthread_join(l->reader, NULL);
     pthread_join(l->writer, NULL);
     l->joined = true;
+    log_debug("loader: %.3f s wall, CPU %.3f s reading and decoding, %.3f s in the graph",
+              loader_seconds(l), l->cpu_reader, l->cpu_writer);
 }
 
 void loader_destroy(loader *l)

@@ -318,6 +318,10 @@ static void test_fuzz_regressions(void)
         /* NFLOG TLV of length 0 */
         {LINKTYPE_NFLOG, "020000070000", DECODE_TRUNCATED},
         {LINKTYPE_NFLOG, "0200000700000900", DECODE_MALFORMED},
+        /* raw IP starting ff 03 is PPP, so "ff" alone must be TRUNCATED, not
+         * MALFORMED (found by fuzz_decode: a prefix disagreed with the whole) */
+        {LINKTYPE_RAW_DLT12, "ff", DECODE_TRUNCATED},
+        {LINKTYPE_RAW_DLT12, "ff03028116007d0010562b005e656c737a81888f969da4", DECODE_NOT_IP},
         /* MPLS stack that never reaches the bottom */
         {LINKTYPE_ETHERNET, "0000000000000000000000008847000000000000", DECODE_TRUNCATED},
     };

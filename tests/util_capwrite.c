@@ -17,7 +17,7 @@ static _Noreturn void die(const char *what)
 
 /* ---- files ---- */
 
-enum { MAX_IFACES = 64 };
+enum { MAX_IFACES = 4096 };
 
 struct capw {
     FILE *fp;
