@@ -15,7 +15,8 @@
  *   stress    normalised stress against hop distances from sampled pivots,
  *             drawing scale fitted per layout (lower is better)
  *
- * usage: bench_layout [--iters N] [--quick] [--no-peers] [--big-only] [--big-iters N]
+ * usage: bench_layout [--iters N] [--quick] [--size N] [--no-peers] [--big-only] [--big-iters N]
+ *   --size N: the 2000-node row (networkx's measurement) and the row with N nodes only
  * Peers need /usr/bin/python3 with python3-igraph and python3-networkx. */
 #include <math.h>
 #include <stdio.h>
@@ -177,12 +178,15 @@ static void print_load(const char *when)
 int main(int argc, char **argv)
 {
     int iters = 100, big_iters = 5;
+    uint32_t only = 0;
     bool quick = false, peers = true, big_only = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--iters") && i + 1 < argc)
             iters = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--big-iters") && i + 1 < argc)
             big_iters = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--size") && i + 1 < argc)
+            only = (uint32_t)atol(argv[++i]);
         else if (!strcmp(argv[i], "--quick"))
             quick = true;
         else if (!strcmp(argv[i], "--no-peers"))
@@ -190,7 +194,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--big-only"))
             big_only = true;
         else {
-            fprintf(stderr, "usage: %s [--iters N] [--quick] [--no-peers] [--big-only] [--big-iters N]\n",
+            fprintf(stderr, "usage: %s [--iters N] [--quick] [--size N] [--no-peers] [--big-only] [--big-iters N]\n",
                     argv[0]);
             return 2;
         }
@@ -219,6 +223,8 @@ int main(int argc, char **argv)
         printf("%-8s %-8s | %10s %10s %10s | %8s %8s | %-9s %7s %7s %7s\n", "nodes", "edges", "ipviz ms",
                "igraph ms", "nx ms", "vs igr", "vs nx", "layout", "edgeCV", "NP", "stress");
         for (int s = 0; s < nsizes; s++) {
+            if (only && sizes[s][0] != only && s != 0)
+                continue;
             uint32_t n = sizes[s][0], *e;
             uint32_t m = tg_graph(n, sizes[s][1], 42, &e);
             layout_csr csr;
