@@ -704,7 +704,7 @@ int layout_step(layout *l, int steps)
 
 /* --- control and access --- */
 
-bool layout_converged(const layout *l) { return l->sched.converged; }
+bool layout_converged(const layout *l) { return layout_schedule_done(&l->sched); }
 void layout_set_paused(layout *l, bool paused) { l->paused = paused; }
 bool layout_paused(const layout *l) { return l->paused; }
 void layout_reheat(layout *l)

@@ -57,6 +57,9 @@ bool layout_append(layout *l, uint32_t n_total, uint32_t m, const uint32_t *edge
  * and layout_reheat start a new budget). */
 int layout_step(layout *l, int steps);
 
+/* True once the layout has stopped: the movement fell below
+ * params.stop_threshold (early stop) or the step budget is spent; growth and
+ * layout_reheat start it again. (The window idles while it is true.) */
 bool layout_converged(const layout *l);
 void layout_set_paused(layout *l, bool paused);
 bool layout_paused(const layout *l);
