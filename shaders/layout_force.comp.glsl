@@ -64,6 +64,11 @@ void main()
 #else
     if (i >= N)
         return;
+    // Invocations walk the nodes in cell order: neighbouring lanes of a SIMD
+    // group then share their interaction lists and near blocks, so loops run
+    // the same trip counts and loads hit the same cells. Each node's own sum
+    // is unchanged (the CPU reference keeps node order).
+    i = sorted_ids[i];
     vec3 pi = pos[i].xyz;
     vec3 f = vec3(0.0);
     vec3 lo = vec3(key_float(bbox[0]), key_float(bbox[1]), key_float(bbox[2]));

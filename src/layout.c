@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "layout_gpu.h"
 #include "log.h"
@@ -166,11 +167,52 @@ static void bind_all(layout *l)
             glBindBufferBase(GL_SHADER_STORAGE_BUFFER, (GLuint)b, l->buf[b]);
 }
 
+/* IPVIZ_LAYOUT_PROFILE=1: glFinish after every pass and sum its time per kernel */
+static int prof_on = -1;
+static double prof_t[P_N + 2];
+static unsigned prof_calls[P_N + 2];
+static double prof_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+static double prof_mark = 0;
+static void prof(int k)
+{
+    if (prof_on < 0)
+        prof_on = getenv("IPVIZ_LAYOUT_PROFILE") != NULL;
+    if (!prof_on)
+        return;
+    glFinish();
+    double t = prof_now();
+    if (k >= 0) {
+        prof_t[k] += t - prof_mark;
+        prof_calls[k]++;
+    }
+    prof_mark = t;
+}
+static void prof_report(void)
+{
+    if (prof_on <= 0)
+        return;
+    static const char *names[P_N + 2] = {"exact", "grid-force", "move", "place", "bbox", "count",
+        "scan-local", "scan-blocks", "scan-add", "scatter", "cellsum-fine", "cellsum-level",
+        "cellcom", "readback", "setup"};
+    for (int k = 0; k < P_N + 2; k++)
+        if (prof_calls[k])
+            fprintf(stderr, "profile %-14s %5u calls %10.2f ms total\n", names[k], prof_calls[k], 1e3 * prof_t[k]);
+    memset(prof_t, 0, sizeof prof_t);
+    memset(prof_calls, 0, sizeof prof_calls);
+}
+
 static void run(layout *l, int k, uint32_t items)
 {
+    prof(-1);
     glUseProgram(l->prog[k]);
     glDispatchCompute((items + LAYOUT_WG - 1) / LAYOUT_WG, 1, 1);
     glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT);
+    prof(k);
 }
 
 /* --- create / destroy --- */
@@ -222,6 +264,7 @@ void layout_destroy(layout *l)
 {
     if (!l)
         return;
+    prof_report();
     for (int k = 0; k < P_N; k++)
         if (l->prog[k])
             glDeleteProgram(l->prog[k]);
@@ -614,16 +657,20 @@ static void forces(layout *l, const layout_consts *c)
         ensure(l, LAYOUT_B_CELLS, (size_t)fine * 8, 0);
         ensure(l, LAYOUT_B_BLOCKSUM, (size_t)blocks * 4, 0);
         ensure(l, LAYOUT_B_CELLSUM, (size_t)layout_grid_cells(side, (int)c->dims) * 16, 0);
+        prof(-1);
         const uint32_t box[8] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, 0, 0, 0, 0, 0};
         upload(l, LAYOUT_B_BBOX, 0, sizeof box, box);
         clear_u32(l, LAYOUT_B_CELLS, 0, (size_t)fine * 8);
         bind_all(l);
+        prof(P_N + 1);
         run(l, P_BBOX, n);
         run(l, P_COUNT, n);
         glUseProgram(l->prog[P_SCAN_LOCAL]);
         glUniform1ui(LAYOUT_U_COUNT, fine);
+        prof(-1);
         glDispatchCompute(blocks, 1, 1);
         glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT);
+        prof(P_SCAN_LOCAL);
         glUseProgram(l->prog[P_SCAN_BLOCKS]);
         glUniform1ui(LAYOUT_U_COUNT, blocks);
         run(l, P_SCAN_BLOCKS, 1);
@@ -682,6 +729,7 @@ int layout_step(layout *l, int steps)
         bind_all(l);
         run(l, P_MOVE, n);
         glMemoryBarrier(GL_BUFFER_UPDATE_BARRIER_BIT);
+        prof(-1);
         glBindBuffer(GL_COPY_READ_BUFFER, l->buf[LAYOUT_B_PARTIAL]);
         glGetBufferSubData(GL_COPY_READ_BUFFER, 0, (GLsizeiptr)groups * 4, l->partial);
         double sum = 0;
@@ -693,8 +741,12 @@ int layout_step(layout *l, int steps)
             uint32_t near = 0;
             glBindBuffer(GL_COPY_READ_BUFFER, l->buf[LAYOUT_B_BBOX]);
             glGetBufferSubData(GL_COPY_READ_BUFFER, 12, 4, &near);
+            if (prof_on > 0)
+                fprintf(stderr, "profile step side %u levels %u near/node %.1f\n", c.side, c.levels,
+                        (double)near / ((n + LAYOUT_SAMPLE - 1) / LAYOUT_SAMPLE));
             layout_schedule_grid(&l->sched, n, (int)c.dims, near);
         }
+        prof(P_N);
     }
     GLenum err = glGetError();
     if (err != GL_NO_ERROR)
