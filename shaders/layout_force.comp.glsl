@@ -7,7 +7,9 @@ layout(std430, binding = LAYOUT_B_POS) readonly buffer Pos { vec4 pos[]; };
 layout(std430, binding = LAYOUT_B_DISP) writeonly buffer Disp { vec4 disp[]; };
 layout(std430, binding = LAYOUT_B_CSR_OFF) readonly buffer CsrOff { uvec2 csr_off[]; };
 layout(std430, binding = LAYOUT_B_CSR_ADJ) readonly buffer CsrAdj { uvec2 csr_adj[]; };
-#ifndef EXACT
+#ifdef FAR
+layout(std430, binding = LAYOUT_B_CELLSUM) buffer CellSum { vec4 cellsum[]; };
+#elif !defined(EXACT)
 layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; }; // [3]: sampled near pairs
 layout(std430, binding = LAYOUT_B_CELLS) readonly buffer Cells { uint cells[]; };
 layout(std430, binding = LAYOUT_B_SORTED) readonly buffer Sorted { uint sorted_ids[]; };
@@ -31,6 +33,63 @@ void springs_and_gravity(inout vec3 f, vec3 pi, uint i)
     f -= g;
 }
 
+#ifdef FAR
+// One invocation per cell of level FAR_LEVEL: the expansion of everything in
+// its interaction lists at levels >= FAR_LEVEL, about its centre of mass.
+void main()
+{
+    uint fl = FAR_LEVEL;
+    uint s = SIDE >> fl, zs = DIMS == 3u ? s : 1u;
+    uint q = gl_GlobalInvocationID.x;
+    if (q >= s * s * zs)
+        return;
+    vec4 c = cellsum[level_offset(fl) + q];
+    if (c.w == 0.0)
+        return;
+    vec3 x0 = c.xyz;
+    ivec3 cf = ivec3(q % s, (q / s) % s, q / (s * s));
+    vec3 F = vec3(0.0), Ja = vec3(0.0), Jb = vec3(0.0);
+    int zr = DIMS == 3u ? 1 : 0;
+    {
+        uint l = LEVELS - 1u;
+        ivec3 cl = cf >> int(l - fl);
+        for (int z = 0; z <= 3 * zr; z++)
+            for (int y = 0; y < 4; y++)
+                for (int x = 0; x < 4; x++) {
+                    ivec3 qq = ivec3(x, y, z);
+                    ivec3 dd = abs(qq - cl);
+                    if (max(dd.x, max(dd.y, dd.z)) > 1)
+                        far_term(F, Ja, Jb, x0, cellsum[level_offset(l) + cell_index(uvec3(qq), 4u)]);
+                }
+    }
+    for (int l = int(LEVELS) - 2; l >= int(fl); l--) {
+        int ss = int(SIDE >> uint(l));
+        ivec3 cm = cf >> (l - int(fl));
+        ivec3 pc = cm >> 1;
+        int ps = ss / 2, pz = DIMS == 3u ? ps : 1;
+        uint off = level_offset(uint(l));
+        for (int oz = -zr; oz <= zr; oz++)
+            for (int oy = -1; oy <= 1; oy++)
+                for (int ox = -1; ox <= 1; ox++) {
+                    ivec3 pn = pc + ivec3(ox, oy, oz);
+                    if (pn.x < 0 || pn.y < 0 || pn.z < 0 || pn.x >= ps || pn.y >= ps || pn.z >= pz)
+                        continue;
+                    for (int dz = 0; dz <= zr; dz++)
+                        for (int dy = 0; dy < 2; dy++)
+                            for (int dx = 0; dx < 2; dx++) {
+                                ivec3 qq = 2 * pn + ivec3(dx, dy, dz);
+                                ivec3 dd = abs(qq - cm);
+                                if (max(dd.x, max(dd.y, dd.z)) > 1)
+                                    far_term(F, Ja, Jb, x0, cellsum[off + cell_index(uvec3(qq), uint(ss))]);
+                            }
+                }
+    }
+    uint at = far_offset() + 3u * q;
+    cellsum[at] = vec4(F, 0.0);
+    cellsum[at + 1u] = vec4(Ja, Jb.x);
+    cellsum[at + 2u] = vec4(Jb.yz, 0.0, 0.0);
+}
+#else
 void main()
 {
     uint i = gl_GlobalInvocationID.x;
@@ -75,8 +134,21 @@ void main()
     vec3 hi = vec3(key_float(bbox[4]), key_float(bbox[5]), key_float(bbox[6]));
     ivec3 c0 = ivec3(grid_coords(pi, lo, grid_log2h(lo, hi)));
     int zr = DIMS == 3u ? 1 : 0;
+    uint fl = FAR_LEVEL;
+    if (fl != 0u) {
+        // levels >= fl: our cell's expansion at level fl
+        uint s = SIDE >> fl;
+        uint q = cell_index(uvec3(c0 >> int(fl)), s);
+        vec3 x0 = cellsum[level_offset(fl) + q].xyz;
+        uint at = far_offset() + 3u * q;
+        vec4 e0 = cellsum[at], e1 = cellsum[at + 1u], e2 = cellsum[at + 2u];
+        precise vec3 d = pi - x0;
+        precise float fx = e0.x + (e1.x * d.x + e1.y * d.y + e1.z * d.z);
+        precise float fy = e0.y + (e1.y * d.x + e1.w * d.y + e2.x * d.z);
+        precise float fz = e0.z + (e1.z * d.x + e2.x * d.y + e2.y * d.z);
+        f = vec3(fx, fy, fz);
+    } else {
     // coarsest level (4 cells a side): every cell outside our 3^d block
-    {
         uint l = LEVELS - 1u;
         ivec3 cl = c0 >> int(l);
         for (int z = 0; z <= 3 * zr; z++)
@@ -89,7 +161,7 @@ void main()
                 }
     }
     // finer levels: children of the parent's neighbours, outside our own block
-    for (int l = int(LEVELS) - 2; l >= 0; l--) {
+    for (int l = fl != 0u ? int(fl) - 1 : int(LEVELS) - 2; l >= 0; l--) {
         int s = int(SIDE >> uint(l));
         ivec3 cl = c0 >> l;
         ivec3 pc = cl >> 1;
@@ -135,3 +207,4 @@ void main()
     springs_and_gravity(f, pi, i);
     disp[i] = vec4(f, 0.0);
 }
+#endif

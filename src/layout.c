@@ -14,7 +14,7 @@
 #include "shader.h"
 
 enum { P_EXACT, P_GRID, P_MOVE, P_PLACE, P_BBOX, P_COUNT, P_SCAN_LOCAL, P_SCAN_BLOCKS,
-       P_SCAN_ADD, P_SCATTER, P_CELLSUM_FINE, P_CELLSUM_LEVEL, P_CELLCOM, P_N };
+       P_SCAN_ADD, P_SCATTER, P_CELLSUM_FINE, P_CELLSUM_LEVEL, P_CELLCOM, P_FAR, P_N };
 
 static const struct {
     const char *file, *define;
@@ -32,6 +32,7 @@ static const struct {
     [P_CELLSUM_FINE] = {"layout_grid.comp.glsl", "K_CELLSUM_FINE"},
     [P_CELLSUM_LEVEL] = {"layout_grid.comp.glsl", "K_CELLSUM_LEVEL"},
     [P_CELLCOM] = {"layout_grid.comp.glsl", "K_CELLCOM"},
+    [P_FAR] = {"layout_force.comp.glsl", "FAR"},
 };
 
 /* Shader storage buffers, indexed by their binding number. */
@@ -198,7 +199,7 @@ static void prof_report(void)
         return;
     static const char *names[P_N + 2] = {"exact", "grid-force", "move", "place", "bbox", "count",
         "scan-local", "scan-blocks", "scan-add", "scatter", "cellsum-fine", "cellsum-level",
-        "cellcom", "readback", "setup"};
+        "cellcom", "far", "readback", "setup"};
     for (int k = 0; k < P_N + 2; k++)
         if (prof_calls[k])
             fprintf(stderr, "profile %-14s %5u calls %10.2f ms total\n", names[k], prof_calls[k], 1e3 * prof_t[k]);
@@ -656,7 +657,12 @@ static void forces(layout *l, const layout_consts *c)
         ensure(l, LAYOUT_B_SORTED, (size_t)n * 4, 0);
         ensure(l, LAYOUT_B_CELLS, (size_t)fine * 8, 0);
         ensure(l, LAYOUT_B_BLOCKSUM, (size_t)blocks * 4, 0);
-        ensure(l, LAYOUT_B_CELLSUM, (size_t)layout_grid_cells(side, (int)c->dims) * 16, 0);
+        uint32_t far_cells = 0;
+        if (c->far_level) {
+            uint32_t fs = side >> c->far_level;
+            far_cells = c->dims == 3 ? fs * fs * fs : fs * fs;
+        }
+        ensure(l, LAYOUT_B_CELLSUM, ((size_t)layout_grid_cells(side, (int)c->dims) + 3 * (size_t)far_cells) * 16, 0);
         prof(-1);
         const uint32_t box[8] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, 0, 0, 0, 0, 0};
         upload(l, LAYOUT_B_BBOX, 0, sizeof box, box);
@@ -689,6 +695,8 @@ static void forces(layout *l, const layout_consts *c)
         glUseProgram(l->prog[P_CELLCOM]);
         glUniform1ui(LAYOUT_U_COUNT, cells);
         run(l, P_CELLCOM, cells);
+        if (far_cells)
+            run(l, P_FAR, far_cells);
         run(l, P_GRID, n);
     } else {
         bind_all(l);

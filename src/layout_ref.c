@@ -316,10 +316,36 @@ static void springs_and_gravity(const layout_consts *c, const float *pos, const 
     f[2] -= (pi[2] - c->center[2]) * c->gravity;
 }
 
+/* Adds the monopole of cell at x0 to the expansion e (F, then J as in
+ * layout_ref.h), in the order of the GLSL far_term(). */
+static void far_term(const layout_consts *c, const float *x0, const float *cell, float e[12])
+{
+    float cnt = cell[3];
+    if (cnt == 0)
+        return;
+    float d[3] = {x0[0] - cell[0], x0[1] - cell[1], x0[2] - cell[2]};
+    float d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+    float m2 = c->min_dist * c->min_dist;
+    d2 = d2 > m2 ? d2 : m2;
+    float s = c->k2 * cnt / d2;
+    float t = 2.0f * s / d2;
+    e[0] += d[0] * s;
+    e[1] += d[1] * s;
+    e[2] += d[2] * s;
+    e[4] += s - t * d[0] * d[0];
+    e[5] -= t * d[0] * d[1];
+    e[6] -= t * d[0] * d[2];
+    e[7] += s - t * d[1] * d[1];
+    e[8] -= t * d[1] * d[2];
+    e[9] += s - t * d[2] * d[2];
+}
+
 void layout_ref_grid_consts(layout_consts *c, uint32_t side)
 {
     c->side = side ? side : layout_grid_side(c->n, (int)c->dims);
     c->levels = layout_grid_levels(c->side);
+    uint32_t fl = c->dims == 3 ? LAYOUT_FAR_LEVEL - 1 : LAYOUT_FAR_LEVEL;
+    c->far_level = c->levels > fl + 1 ? fl : 0;
     uint32_t off = 0, s = c->side;
     for (uint32_t l = 0; l < c->levels; l++, s /= 2) {
         c->level_offset[l] = off;
@@ -432,6 +458,58 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
             for (int k = 0; k < 3; k++)
                 sum[4 * q + k] = sum[4 * q + k] / sum[4 * q + 3];
     int zr = dims == 3 ? 1 : 0;
+    uint32_t fl = c->far_level;
+    float *far = NULL;
+    if (fl) {
+        uint32_t s = side >> fl, zs = dims == 3 ? s : 1;
+        far = calloc((size_t)s * s * zs * 12, sizeof *far);
+        if (!far) {
+            free(cell);
+            free(start);
+            free(sorted);
+            free(sum);
+            return false;
+        }
+        for (uint32_t q = 0; q < s * s * zs; q++) {
+            const float *x0 = sum + 4 * (size_t)(c->level_offset[fl] + q);
+            if (x0[3] == 0)
+                continue;
+            int cf[3] = {(int)(q % s), (int)((q / s) % s), (int)(q / (s * s))};
+            float *e = far + 12 * (size_t)q;
+            uint32_t l = levels - 1;
+            int cl[3] = {cf[0] >> (l - fl), cf[1] >> (l - fl), cf[2] >> (l - fl)};
+            for (int z = 0; z <= (dims == 3 ? 3 : 0); z++)
+                for (int y = 0; y < 4; y++)
+                    for (int x = 0; x < 4; x++) {
+                        int qq[3] = {x, y, z};
+                        if (cheb(qq, cl) > 1)
+                            far_term(c, x0, sum + 4 * (size_t)(c->level_offset[l] + cell_index(qq, 4, dims)), e);
+                    }
+            for (int lv = (int)levels - 2; lv >= (int)fl; lv--) {
+                int ss = (int)(side >> lv), sh = lv - (int)fl;
+                int cm[3] = {cf[0] >> sh, cf[1] >> sh, cf[2] >> sh};
+                int pc[3] = {cm[0] >> 1, cm[1] >> 1, cm[2] >> 1};
+                for (int oz = -zr; oz <= zr; oz++)
+                    for (int oy = -1; oy <= 1; oy++)
+                        for (int ox = -1; ox <= 1; ox++) {
+                            int pn[3] = {pc[0] + ox, pc[1] + oy, pc[2] + oz};
+                            if (pn[0] < 0 || pn[1] < 0 || pn[2] < 0 || pn[0] >= ss / 2 || pn[1] >= ss / 2 ||
+                                pn[2] >= (dims == 3 ? ss / 2 : 1))
+                                continue;
+                            for (int dz = 0; dz <= zr; dz++)
+                                for (int dy = 0; dy < 2; dy++)
+                                    for (int dx = 0; dx < 2; dx++) {
+                                        int qq[3] = {2 * pn[0] + dx, 2 * pn[1] + dy, 2 * pn[2] + dz};
+                                        if (cheb(qq, cm) > 1)
+                                            far_term(c, x0,
+                                                     sum + 4 * (size_t)(c->level_offset[lv] +
+                                                                        cell_index(qq, (uint32_t)ss, dims)),
+                                                     e);
+                                    }
+                        }
+            }
+        }
+    }
     for (uint32_t i = 0; i < n; i++) {
         const float *pi = pos + 4 * (size_t)i;
         float f[3] = {0, 0, 0};
@@ -440,8 +518,19 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
         c0[0] = (int)(ci % side);
         c0[1] = (int)((ci / side) % side);
         c0[2] = dims == 3 ? (int)(ci / (side * side)) : 0;
-        /* coarsest level: every cell outside the 3^d neighbourhood */
-        {
+        if (fl) {
+            /* levels >= fl: the expansion of our cell at level fl */
+            uint32_t s = side >> fl;
+            int cf[3] = {c0[0] >> fl, c0[1] >> fl, c0[2] >> fl};
+            uint32_t q = cell_index(cf, s, dims);
+            const float *x0 = sum + 4 * (size_t)(c->level_offset[fl] + q);
+            const float *e = far + 12 * (size_t)q;
+            float d[3] = {pi[0] - x0[0], pi[1] - x0[1], pi[2] - x0[2]};
+            f[0] = e[0] + (e[4] * d[0] + e[5] * d[1] + e[6] * d[2]);
+            f[1] = e[1] + (e[5] * d[0] + e[7] * d[1] + e[8] * d[2]);
+            f[2] = e[2] + (e[6] * d[0] + e[8] * d[1] + e[9] * d[2]);
+        } else {
+            /* coarsest level: every cell outside the 3^d neighbourhood */
             uint32_t l = levels - 1;
             int cl[3] = {c0[0] >> l, c0[1] >> l, c0[2] >> l};
             for (int z = 0; z <= (dims == 3 ? 3 : 0); z++)
@@ -453,7 +542,7 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
                     }
         }
         /* finer levels: children of the parent's neighbours, outside our own */
-        for (int l = (int)levels - 2; l >= 0; l--) {
+        for (int l = fl ? (int)fl - 1 : (int)levels - 2; l >= 0; l--) {
             int s = (int)(side >> l);
             int cl[3] = {c0[0] >> l, c0[1] >> l, c0[2] >> l};
             int pc[3] = {cl[0] >> 1, cl[1] >> 1, cl[2] >> 1};
@@ -501,6 +590,7 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
     }
     if (near_pairs)
         *near_pairs = sampled;
+    free(far);
     free(cell);
     free(start);
     free(sorted);

@@ -51,9 +51,21 @@ void layout_initial_position(uint32_t seed, uint32_t id, int dims, float *out);
 
 #define LAYOUT_MAX_LEVELS 12
 
+/* Far field by local expansion: the repulsion of every cell at levels >=
+ * LAYOUT_FAR_LEVEL in a node's interaction list depends only on the node's
+ * cell at that level, so it is summed once per such cell, at the cell's
+ * centre of mass, as force + Jacobian (first-order Taylor), and each node
+ * adds F + J (p - centre). Only the finer levels and the near block are per
+ * node. Used when the grid has more than LAYOUT_FAR_LEVEL + 1 levels. The
+ * expansions follow the cell sums in the cell-sum array: 3 vec4 per cell of
+ * level LAYOUT_FAR_LEVEL (F xyz, _; Jxx Jxy Jxz Jyy; Jyz Jzz _ _). In 3D
+ * the level is one lower (its cells hold 8^2 finest cells, 2D's 4^3). */
+#define LAYOUT_FAR_LEVEL 3
+
 typedef struct layout_consts {
     uint32_t n, dims, nx, seed;
-    uint32_t side, levels, exact, pad0; /* grid: finest cells per axis (power of 2), level count */
+    uint32_t side, levels, exact, far_level; /* grid: finest cells per axis (power of 2), level
+                                                count, level of the far-field expansions (0: none) */
     float k2, inv_k, min_dist, gravity;
     float temp, pad1, pad2, pad3;
     float center[4];                    /* gravity pulls towards it */
