@@ -37,26 +37,24 @@ layout(location = LAYOUT_U_LEVEL) uniform uint u_level;
 #endif
 
 #ifdef K_BBOX
-shared vec3 slo[LAYOUT_WG], shi[LAYOUT_WG];
+// One invocation folds LAYOUT_SCAN_BLOCK consecutive nodes serially, then
+// merges with atomics: no barriers (min and max are exact in any order).
 void main()
 {
-    uint i = gl_GlobalInvocationID.x, lid = gl_LocalInvocationID.x;
-    vec3 p = i < N ? pos[i].xyz : pos[0].xyz;
-    slo[lid] = p;
-    shi[lid] = p;
-    barrier();
-    for (uint w = LAYOUT_WG / 2u; w > 0u; w >>= 1) {
-        if (lid < w) {
-            slo[lid] = min(slo[lid], slo[lid + w]);
-            shi[lid] = max(shi[lid], shi[lid + w]);
-        }
-        barrier();
+    uint base = gl_GlobalInvocationID.x * LAYOUT_SCAN_BLOCK;
+    if (base >= N)
+        return;
+    uint end = min(base + LAYOUT_SCAN_BLOCK, N);
+    vec3 lo = pos[base].xyz, hi = lo;
+    for (uint i = base + 1u; i < end; i++) {
+        vec3 p = pos[i].xyz;
+        lo = min(lo, p);
+        hi = max(hi, p);
     }
-    if (lid == 0u)
-        for (uint k = 0u; k < 3u; k++) {
-            atomicMin(bbox[k], float_key(slo[0][k]));
-            atomicMax(bbox[4u + k], float_key(shi[0][k]));
-        }
+    for (uint k = 0u; k < 3u; k++) {
+        atomicMin(bbox[k], float_key(lo[k]));
+        atomicMax(bbox[4u + k], float_key(hi[k]));
+    }
 }
 #endif
 
@@ -74,35 +72,21 @@ void main()
 #endif
 
 #ifdef K_SCAN_LOCAL
-shared uint part[LAYOUT_WG];
+// One invocation scans LAYOUT_SCAN_BLOCK consecutive cells serially: no
+// barriers, which CPU rasterizers pay dearly for.
 void main()
 {
-    uint lid = gl_LocalInvocationID.x;
-    uint base = gl_WorkGroupID.x * LAYOUT_SCAN_BLOCK + 4u * lid;
-    uint v[4];
-    uint run = 0u;
-    for (uint k = 0u; k < 4u; k++) {
-        uint q = base + k;
-        v[k] = q < u_count ? cells[2u * q + 1u] : 0u;
-        run += v[k];
+    uint base = gl_GlobalInvocationID.x * LAYOUT_SCAN_BLOCK;
+    if (base >= u_count)
+        return;
+    uint end = min(base + LAYOUT_SCAN_BLOCK, u_count);
+    uint acc = 0u;
+    for (uint q = base; q < end; q++) {
+        uint v = cells[2u * q + 1u];
+        cells[2u * q] = acc;
+        acc += v;
     }
-    part[lid] = run;
-    barrier();
-    for (uint w = 1u; w < LAYOUT_WG; w <<= 1) {
-        uint add = lid >= w ? part[lid - w] : 0u;
-        barrier();
-        part[lid] += add;
-        barrier();
-    }
-    uint acc = part[lid] - run;
-    for (uint k = 0u; k < 4u; k++) {
-        uint q = base + k;
-        if (q < u_count)
-            cells[2u * q] = acc;
-        acc += v[k];
-    }
-    if (lid == LAYOUT_WG - 1u)
-        blocksum[gl_WorkGroupID.x] = part[lid];
+    blocksum[gl_GlobalInvocationID.x] = acc;
 }
 #endif
 

@@ -669,14 +669,11 @@ static void forces(layout *l, const layout_consts *c)
         clear_u32(l, LAYOUT_B_CELLS, 0, (size_t)fine * 8);
         bind_all(l);
         prof(P_N + 1);
-        run(l, P_BBOX, n);
+        run(l, P_BBOX, (n + LAYOUT_SCAN_BLOCK - 1) / LAYOUT_SCAN_BLOCK);
         run(l, P_COUNT, n);
         glUseProgram(l->prog[P_SCAN_LOCAL]);
         glUniform1ui(LAYOUT_U_COUNT, fine);
-        prof(-1);
-        glDispatchCompute(blocks, 1, 1);
-        glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT);
-        prof(P_SCAN_LOCAL);
+        run(l, P_SCAN_LOCAL, blocks);
         glUseProgram(l->prog[P_SCAN_BLOCKS]);
         glUniform1ui(LAYOUT_U_COUNT, blocks);
         run(l, P_SCAN_BLOCKS, 1);

@@ -14,7 +14,7 @@
 #include "layout_ref.h"
 
 #define LAYOUT_WG 256          /* invocations per workgroup, every kernel */
-#define LAYOUT_SCAN_BLOCK 1024 /* cells per workgroup in the prefix sum (4 per invocation) */
+#define LAYOUT_SCAN_BLOCK 64  /* cells per invocation in the prefix sum */
 
 /* Uniform block */
 #define LAYOUT_B_CONSTS 0
@@ -45,6 +45,5 @@ _Static_assert(offsetof(layout_consts, k2) == 32, "std140 offset of f0");
 _Static_assert(offsetof(layout_consts, center) == 64, "std140 offset of center");
 _Static_assert(offsetof(layout_consts, level_offset) == 80, "std140 offset of level_offset4");
 _Static_assert(LAYOUT_MAX_LEVELS == 12, "GLSL reads level offsets as uvec4[3]");
-_Static_assert(LAYOUT_SCAN_BLOCK == 4 * LAYOUT_WG, "scan: 4 cells per invocation");
 
 #endif
