@@ -6,7 +6,7 @@
 
 layout(std140, binding = LAYOUT_B_CONSTS) uniform Consts {
     uvec4 u0;      // n, dims, nx, seed
-    uvec4 u1;      // side, levels, exact, far_level
+    uvec4 u1;      // side, levels, exact, far_level (~0u: none)
     vec4 f0;       // k2, inv_k, min_dist, gravity
     vec4 f1;       // temp
     vec4 center;

@@ -9,6 +9,9 @@ layout(std430, binding = LAYOUT_B_CSR_OFF) readonly buffer CsrOff { uvec2 csr_of
 layout(std430, binding = LAYOUT_B_CSR_ADJ) readonly buffer CsrAdj { uvec2 csr_adj[]; };
 #ifdef FAR
 layout(std430, binding = LAYOUT_B_CELLSUM) buffer CellSum { vec4 cellsum[]; };
+layout(std430, binding = LAYOUT_B_CELLS) readonly buffer Cells { uint cells[]; };
+layout(std430, binding = LAYOUT_B_SORTED) readonly buffer Sorted { uint sorted_ids[]; };
+layout(std430, binding = LAYOUT_B_NODE_CELL) readonly buffer NodeCell { uvec2 node_cell[]; };
 #elif !defined(EXACT)
 layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; }; // [3]: sampled near pairs
 layout(std430, binding = LAYOUT_B_CELLS) readonly buffer Cells { uint cells[]; };
@@ -34,18 +37,22 @@ void springs_and_gravity(inout vec3 f, vec3 pi, uint i)
 }
 
 #ifdef FAR
-// One invocation per cell of level FAR_LEVEL: the expansion of everything in
-// its interaction lists at levels >= FAR_LEVEL, about its centre of mass.
+// The expansion of each occupied finest cell (FAR_LEVEL is 0 here, see
+// layout_gpu.h): everything in its interaction lists, about its centre of
+// mass. One invocation per sorted slot; the cell's first slot does the work,
+// so the lanes of a SIMD group are neighbouring occupied cells, not the many
+// empty ones.
 void main()
 {
     uint fl = FAR_LEVEL;
-    uint s = SIDE >> fl, zs = DIMS == 3u ? s : 1u;
-    uint q = gl_GlobalInvocationID.x;
-    if (q >= s * s * zs)
+    uint s = SIDE;
+    uint k = gl_GlobalInvocationID.x;
+    if (k >= N)
         return;
-    vec4 c = cellsum[level_offset(fl) + q];
-    if (c.w == 0.0)
+    uint q = node_cell[sorted_ids[k]].x;
+    if (cells[2u * q] != k)
         return;
+    vec4 c = cellsum[q];
     vec3 x0 = c.xyz;
     ivec3 cf = ivec3(q % s, (q / s) % s, q / (s * s));
     vec3 F = vec3(0.0), Ja = vec3(0.0), Jb = vec3(0.0);
@@ -135,7 +142,7 @@ void main()
     ivec3 c0 = ivec3(grid_coords(pi, lo, grid_log2h(lo, hi)));
     int zr = DIMS == 3u ? 1 : 0;
     uint fl = FAR_LEVEL;
-    if (fl != 0u) {
+    if (fl != 0xffffffffu) {
         // levels >= fl: our cell's expansion at level fl
         uint s = SIDE >> fl;
         uint q = cell_index(uvec3(c0 >> int(fl)), s);
@@ -161,7 +168,7 @@ void main()
                 }
     }
     // finer levels: children of the parent's neighbours, outside our own block
-    for (int l = fl != 0u ? int(fl) - 1 : int(LEVELS) - 2; l >= 0; l--) {
+    for (int l = fl != 0xffffffffu ? int(fl) - 1 : int(LEVELS) - 2; l >= 0; l--) {
         int s = int(SIDE >> uint(l));
         ivec3 cl = c0 >> l;
         ivec3 pc = cl >> 1;

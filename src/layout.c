@@ -658,7 +658,7 @@ static void forces(layout *l, const layout_consts *c)
         ensure(l, LAYOUT_B_CELLS, (size_t)fine * 8, 0);
         ensure(l, LAYOUT_B_BLOCKSUM, (size_t)blocks * 4, 0);
         uint32_t far_cells = 0;
-        if (c->far_level) {
+        if (c->far_level != LAYOUT_FAR_NONE) {
             uint32_t fs = side >> c->far_level;
             far_cells = c->dims == 3 ? fs * fs * fs : fs * fs;
         }
@@ -693,7 +693,7 @@ static void forces(layout *l, const layout_consts *c)
         glUniform1ui(LAYOUT_U_COUNT, cells);
         run(l, P_CELLCOM, cells);
         if (far_cells)
-            run(l, P_FAR, far_cells);
+            run(l, P_FAR, n);
         run(l, P_GRID, n);
     } else {
         bind_all(l);

@@ -45,5 +45,6 @@ _Static_assert(offsetof(layout_consts, k2) == 32, "std140 offset of f0");
 _Static_assert(offsetof(layout_consts, center) == 64, "std140 offset of center");
 _Static_assert(offsetof(layout_consts, level_offset) == 80, "std140 offset of level_offset4");
 _Static_assert(LAYOUT_MAX_LEVELS == 12, "GLSL reads level offsets as uvec4[3]");
+_Static_assert(LAYOUT_FAR_LEVEL == 0, "the far-field kernel walks occupied finest cells");
 
 #endif

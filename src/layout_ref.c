@@ -344,8 +344,7 @@ void layout_ref_grid_consts(layout_consts *c, uint32_t side)
 {
     c->side = side ? side : layout_grid_side(c->n, (int)c->dims);
     c->levels = layout_grid_levels(c->side);
-    uint32_t fl = c->dims == 3 ? LAYOUT_FAR_LEVEL - 1 : LAYOUT_FAR_LEVEL;
-    c->far_level = c->levels > fl + 1 ? fl : 0;
+    c->far_level = c->levels > LAYOUT_FAR_LEVEL + 1 ? LAYOUT_FAR_LEVEL : LAYOUT_FAR_NONE;
     uint32_t off = 0, s = c->side;
     for (uint32_t l = 0; l < c->levels; l++, s /= 2) {
         c->level_offset[l] = off;
@@ -460,7 +459,7 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
     int zr = dims == 3 ? 1 : 0;
     uint32_t fl = c->far_level;
     float *far = NULL;
-    if (fl) {
+    if (fl != LAYOUT_FAR_NONE) {
         uint32_t s = side >> fl, zs = dims == 3 ? s : 1;
         far = calloc((size_t)s * s * zs * 12, sizeof *far);
         if (!far) {
@@ -518,7 +517,7 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
         c0[0] = (int)(ci % side);
         c0[1] = (int)((ci / side) % side);
         c0[2] = dims == 3 ? (int)(ci / (side * side)) : 0;
-        if (fl) {
+        if (fl != LAYOUT_FAR_NONE) {
             /* levels >= fl: the expansion of our cell at level fl */
             uint32_t s = side >> fl;
             int cf[3] = {c0[0] >> fl, c0[1] >> fl, c0[2] >> fl};
@@ -542,7 +541,7 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
                     }
         }
         /* finer levels: children of the parent's neighbours, outside our own */
-        for (int l = fl ? (int)fl - 1 : (int)levels - 2; l >= 0; l--) {
+        for (int l = fl != LAYOUT_FAR_NONE ? (int)fl - 1 : (int)levels - 2; l >= 0; l--) {
             int s = (int)(side >> l);
             int cl[3] = {c0[0] >> l, c0[1] >> l, c0[2] >> l};
             int pc[3] = {cl[0] >> 1, cl[1] >> 1, cl[2] >> 1};

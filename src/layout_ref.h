@@ -52,15 +52,17 @@ void layout_initial_position(uint32_t seed, uint32_t id, int dims, float *out);
 #define LAYOUT_MAX_LEVELS 12
 
 /* Far field by local expansion: the repulsion of every cell at levels >=
- * LAYOUT_FAR_LEVEL in a node's interaction list depends only on the node's
- * cell at that level, so it is summed once per such cell, at the cell's
- * centre of mass, as force + Jacobian (first-order Taylor), and each node
- * adds F + J (p - centre). Only the finer levels and the near block are per
- * node. Used when the grid has more than LAYOUT_FAR_LEVEL + 1 levels. The
+ * LAYOUT_FAR_LEVEL in a node's interaction lists depends only on the node's
+ * cell at that level, so it is summed once per occupied such cell, at the
+ * cell's centre of mass, as force + Jacobian (first-order Taylor), and each
+ * node adds F + J (p - centre). At level 0 a node's own work is then its near
+ * block only: the far field costs per occupied finest cell, not per node.
+ * Used when the grid has more than LAYOUT_FAR_LEVEL + 1 levels (else
+ * far_level is LAYOUT_FAR_NONE and every node sums its far cells itself). The
  * expansions follow the cell sums in the cell-sum array: 3 vec4 per cell of
- * level LAYOUT_FAR_LEVEL (F xyz, _; Jxx Jxy Jxz Jyy; Jyz Jzz _ _). In 3D
- * the level is one lower (its cells hold 8^2 finest cells, 2D's 4^3). */
-#define LAYOUT_FAR_LEVEL 3
+ * level LAYOUT_FAR_LEVEL (F xyz, _; Jxx Jxy Jxz Jyy; Jyz Jzz _ _). */
+#define LAYOUT_FAR_LEVEL 0
+#define LAYOUT_FAR_NONE 0xffffffffu
 
 typedef struct layout_consts {
     uint32_t n, dims, nx, seed;
