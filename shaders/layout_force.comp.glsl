@@ -1,6 +1,7 @@
 // layout_force: one displacement per node: repulsion (all pairs when EXACT,
 // else the multilevel grid), springs along the CSR adjacency, gravity.
 // One invocation per node writes only its own disp[i]: no write races.
+// FAR: the per-cell far-field expansions that GRID reads (layout_ref.h).
 layout(local_size_x = LAYOUT_WG) in;
 
 layout(std430, binding = LAYOUT_B_POS) readonly buffer Pos { vec4 pos[]; };

@@ -2,9 +2,10 @@
  * schedule, grid and initial placement.
  *
  * The arithmetic below is written in the order the compute shaders use
- * (shaders/layout_common.glsl): far cells coarse to fine, then near
- * particles by cell and id, then springs in CSR order, then gravity; keep the
- * two in step when changing either. */
+ * (shaders/layout_common.glsl): the far field (the cell's expansion, or far
+ * cells coarse to fine on small grids), then near particles by cell and id,
+ * then springs in CSR order, then gravity; keep the two in step when
+ * changing either. */
 #include "layout_ref.h"
 
 #include <math.h>
