@@ -91,6 +91,7 @@ static batch *ring_get_free(loader *l, unsigned *slot)
 /* Reader: the buffer from ring_get_free is full (or the last one); eof marks the end. */
 static void ring_put_full(loader *l, bool eof)
 {
+    graph_prefault(l->desc.graph); /* the graph thread's page zeroing, done here */
     pthread_mutex_lock(&l->mu);
     l->full++;
     l->eof = eof;
