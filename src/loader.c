@@ -3,7 +3,7 @@
  * DESIGN: the reader thread owns the capture and the decoder and fills
  * batches of graph_packet; the graph thread owns the graph's writer side and
  * interns each full batch, then publishes. Batches travel through a ring of
- * RING preallocated buffers guarded by one mutex and two condition variables
+ * RING (8) preallocated buffers guarded by one mutex and two condition variables
  * (a hand-off every BATCH packets, so the lock costs nothing measurable and
  * nothing is allocated per packet). The reader blocks when every buffer is
  * full, the graph thread when every buffer is empty; loader_cancel sets a flag
@@ -24,7 +24,7 @@
 #include "log.h"
 
 #define BATCH 4096
-#define RING 4
+#define RING 8 /* 1.5 MB in all: room for the reader to run ahead */
 #define MAX_LINKTYPES 8 /* distinct unsupported link types remembered per file */
 
 typedef struct batch {
@@ -91,6 +91,7 @@ static batch *ring_get_free(loader *l, unsigned *slot)
 /* Reader: the buffer from ring_get_free is full (or the last one); eof marks the end. */
 static void ring_put_full(loader *l, bool eof)
 {
+    graph_prefault(l->desc.graph); /* the graph thread's page zeroing, done here */
     pthread_mutex_lock(&l->mu);
     l->full++;
     l->eof = eof;
