@@ -208,6 +208,10 @@ static void *reader_main(void *arg)
         uint64_t skipped[DECODE_STATUS_COUNT] = {0};
         capture_status cs;
         capture_packet p;
+        /* A pipe or standard input may trickle (tcpdump -w - | ipviz -): hand
+         * over what has arrived every 50 ms instead of waiting for a full batch. */
+        bool trickle = !sizes || !sizes[fi];
+        double handed = clock_s(CLOCK_MONOTONIC);
         for (;;) {
             cs = capture_next(c, &p);
             if (cs == CAPTURE_PACKET) {
@@ -237,7 +241,8 @@ static void *reader_main(void *arg)
             } else {
                 break;
             }
-            if (b->n == BATCH || (packets & 0xffff) == 0) {
+            bool due = trickle && b->n && clock_s(CLOCK_MONOTONIC) - handed > 0.05;
+            if (b->n == BATCH || (packets & 0xffff) == 0 || due) {
                 /* Flush the counters: once per batch, not per packet. */
                 ADD(st->packets, packets);
                 file_packets += packets;
@@ -251,7 +256,8 @@ static void *reader_main(void *arg)
                 memset(skipped, 0, sizeof skipped);
                 atomic_store_explicit(&st->file_bytes_done, done_base + capture_offset(c),
                                       memory_order_relaxed);
-                if (b->n == BATCH) {
+                if (b->n == BATCH || due) {
+                    handed = clock_s(CLOCK_MONOTONIC);
                     ring_put_full(l, false);
                     b = ring_get_free(l, &slot);
                     if (b)
