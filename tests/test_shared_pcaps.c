@@ -8,20 +8,25 @@
  * tshark's outermost IP header of each packet (whichever of ip/ipv6 comes
  * first in frame.protocols), and the agreement figure printed.
  *
- * tshark takes about half a second per file even on tiny ones, so by default
- * it is run on every file that is not plain little-endian Ethernet pcap, on
- * every file INDEX.tsv does not call "ok", and on every 10th of the rest;
- * IPVIZ_TSHARK_ALL=1 compares every file (about ten minutes here). Files over
- * 5 MB are never given to tshark (one file today). Under sanitizers
- * (IPVIZ_SANITIZED=1 or an ASan build) only the selected subset is run and
- * tshark is not used. IPVIZ_SHARED_PCAPS overrides the folder. */
+ * Byte-identical copies (same sha256 in INDEX.tsv) are run once. tshark takes
+ * about half a second per file even on tiny ones, so by default it is run on
+ * every file that is not plain little-endian Ethernet pcap or that INDEX.tsv
+ * does not call "ok" (these first), then on every 10th of the rest, files up
+ * to 5 MB only, and no more tshark runs start after 240 s
+ * (IPVIZ_TSHARK_BUDGET_S; the count dropped is printed). IPVIZ_TSHARK_ALL=1
+ * compares every file with no budget (the figure in the README comes from
+ * that). Under sanitizers (IPVIZ_SANITIZED=1 or an ASan build) only the
+ * sampled subset is run and tshark is not used. IPVIZ_SHARED_PCAPS overrides
+ * the folder. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -35,7 +40,17 @@
 static const struct {
     const char *path;
     const char *reason;
-} tshark_side[] = {
+} known_diff[] = {
+    {"suricata-verify/tests/bug-6875-01/fuzz.pcap",
+     "tshark-side: the second record's length is absurd, so Wireshark's pcap-variant guessing "
+     "rejects standard pcap and reads the first record 6 bytes late (as 'eth:ethertype:data'); "
+     "read as the standard pcap its header says it is, the record is a sane IPv4 packet"},
+    {"suricata-verify/tests/detect-ipopts/input.pcap",
+     "tshark-side: packets with a loose source route option; tshark's ip.dst is the route's "
+     "final hop, not the header's destination field (13.14.15.16), which is what ipviz reads"},
+    {"suricata-verify/tests/decode-dce/input.pcap",
+     "out of scope: Cisco FabricPath (ethertype 0x8903) frames carrying Ethernet; not among the "
+     "link layers the issue asks for, and the seed's scapy does not decode them either"},
     {NULL, NULL},
 };
 
@@ -43,8 +58,9 @@ typedef struct entry {
     char *path;   /* relative to the folder */
     char *full;
     unsigned long long bytes;
-    char *format, *linktypes, *status;
-    bool run, compare;
+    char *sha, *format, *linktypes, *status;
+    bool odd, run, compare;
+    int same_as; /* index of an earlier entry with the same content, or -1 */
     int ipviz_status; /* exit status, -1 signal */
     char csv[512], tsv[512], err[512];
 } entry;
@@ -90,6 +106,7 @@ static pid_t spawn(const char *const argv[], const char *out, const char *err)
         dup2(o, 1);
         dup2(e, 2);
         execvp(argv[0], (char *const *)argv);
+        dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
     return pid;
@@ -110,23 +127,48 @@ static void start(entry *es, job *j)
 }
 
 /* Runs each selected entry's ipviz (and tshark) jobs, JOBS at a time. */
-static void run_all(entry *es, int n)
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Runs each selected entry's ipviz (and tshark) jobs, JOBS at a time, the
+ * odd files first. After budget_s seconds no more tshark jobs start; their
+ * entries lose `compare`. Returns how many were dropped. */
+static int run_all(entry *es, int n, double budget_s)
 {
     job *todo = malloc(sizeof *todo * (size_t)(2 * n + 1));
-    int ntodo = 0;
-    for (int i = 0; i < n; i++) {
-        if (es[i].run)
-            todo[ntodo++] = (job){.entry = i};
-        if (es[i].compare)
-            todo[ntodo++] = (job){.entry = i, .tshark = true};
-    }
+    int ntodo = 0, dropped = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < n; i++) {
+            if (es[i].odd != (pass == 0))
+                continue;
+            if (es[i].run)
+                todo[ntodo++] = (job){.entry = i};
+            if (es[i].compare)
+                todo[ntodo++] = (job){.entry = i, .tshark = true};
+        }
     job running[JOBS];
     int nrun = 0, next = 0;
+    double t0 = now();
     while (next < ntodo || nrun > 0) {
         while (nrun < JOBS && next < ntodo) {
+            if (todo[next].tshark && budget_s > 0 && now() - t0 > budget_s) {
+                es[todo[next++].entry].compare = false;
+                dropped++;
+                continue;
+            }
             start(es, &todo[next]);
+            if (todo[next].pid < 0) { /* fork failed: try again shortly */
+                usleep(100000);
+                break;
+            }
             running[nrun++] = todo[next++];
         }
+        if (nrun == 0)
+            continue;
         int st;
         pid_t pid = wait(&st);
         if (pid < 0)
@@ -140,6 +182,7 @@ static void run_all(entry *es, int n)
             }
     }
     free(todo);
+    return dropped;
 }
 
 /* ---- edge sets ---- */
@@ -351,17 +394,22 @@ int main(void)
         memset(e, 0, sizeof *e);
         e->path = f[0];
         e->bytes = strtoull(f[1], NULL, 10);
+        e->sha = f[2];
         e->format = f[3];
         e->linktypes = f[4];
         e->status = f[8];
         size_t fl = strlen(dir) + strlen(e->path) + 2;
         e->full = malloc(fl);
         snprintf(e->full, fl, "%s/%s", dir, e->path);
-        bool odd = strcmp(e->format, "pcap-le v2.4") != 0 || strcmp(e->linktypes, "1:EN10MB") != 0 ||
-                   strcmp(e->status, "ok") != 0;
-        bool sample = odd || other++ % SAMPLE_EVERY == 0;
-        e->run = !san || sample;
-        e->compare = tshark && e->run && (all || sample) && e->bytes <= TSHARK_MAX_BYTES;
+        e->odd = strcmp(e->format, "pcap-le v2.4") != 0 || strcmp(e->linktypes, "1:EN10MB") != 0 ||
+                 strcmp(e->status, "ok") != 0;
+        e->same_as = -1;
+        for (int k = 0; k < n && e->same_as < 0; k++)
+            if (strcmp(es[k].sha, e->sha) == 0 && es[k].bytes == e->bytes)
+                e->same_as = k;
+        bool sample = e->odd || (e->same_as < 0 && other++ % SAMPLE_EVERY == 0);
+        e->run = e->same_as < 0 && (!san || sample);
+        e->compare = tshark && e->run && (all || (sample && e->bytes <= TSHARK_MAX_BYTES));
         snprintf(e->csv, sizeof e->csv, "%s/%d.csv", test_tmp_path("shared"), n);
         snprintf(e->tsv, sizeof e->tsv, "%s/%d.tsv", test_tmp_path("shared"), n);
         snprintf(e->err, sizeof e->err, "%s/%d.err", test_tmp_path("shared"), n);
@@ -373,11 +421,14 @@ int main(void)
             tshark ? (all ? "every file up to 5 MB" : "odd files and every 10th other, up to 5 MB")
                    : san ? "off under sanitizers" : "tshark not installed");
 
-    run_all(es, n);
+    const char *budget_env = getenv("IPVIZ_TSHARK_BUDGET_S");
+    double budget = all ? 0 : budget_env ? atof(budget_env) : 240;
+    int dropped = run_all(es, n, budget);
 
-    int ran = 0, failed = 0, compared = 0, agree = 0, known = 0, big = 0;
+    int ran = 0, failed = 0, compared = 0, agree = 0, known = 0, big = 0, dups = 0;
     for (int i = 0; i < n; i++) {
         entry *e = &es[i];
+        dups += e->same_as >= 0;
         if (!e->run)
             continue;
         ran++;
@@ -401,7 +452,7 @@ int main(void)
             failed++;
             continue;
         }
-        if (tshark && e->bytes > TSHARK_MAX_BYTES)
+        if (tshark && !all && e->bytes > TSHARK_MAX_BYTES)
             big++;
         if (!e->compare)
             continue;
@@ -412,22 +463,23 @@ int main(void)
             continue;
         }
         const char *reason = NULL;
-        for (size_t k = 0; tshark_side[k].path; k++)
-            if (strcmp(tshark_side[k].path, e->path) == 0)
-                reason = tshark_side[k].reason;
+        for (size_t k = 0; known_diff[k].path; k++)
+            if (strcmp(known_diff[k].path, e->path) == 0)
+                reason = known_diff[k].reason;
         if (reason) {
-            fprintf(stderr, "      known, tshark-side: %s\n", reason);
+            fprintf(stderr, "      known, %s\n", reason);
             known++;
         } else {
             fprintf(stderr, "FAIL %s: edge set differs from tshark's\n", e->path);
             failed++;
         }
     }
-    fprintf(stderr, "ran %d captures: %d failed\n", ran, failed);
+    fprintf(stderr, "ran %d captures (%d more are byte-identical copies): %d failed\n", ran, dups, failed);
     if (tshark)
-        fprintf(stderr, "tshark agreement: %d/%d files have equal edge sets (%d known tshark-side "
-                        "differences; %d files over 5 MB not compared)\n",
-                agree, compared, known, big);
+        fprintf(stderr, "tshark agreement: %d/%d files have equal edge sets (%d known differences, "
+                        "judged above; %d files over 5 MB not compared; %d comparisons dropped at the "
+                        "%.0f s time budget)\n",
+                agree, compared, known, big, dropped, budget);
     test_failures += failed;
     for (int i = 0; i < n; i++)
         free(es[i].full);
