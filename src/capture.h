@@ -25,7 +25,8 @@ typedef struct capture_packet {
     uint32_t len;        /* original length on the wire */
     uint32_t linktype;   /* LINKTYPE_* (see decode.h), never a libpcap DLT_* */
     uint32_t iface;      /* interface index within the file (0 for pcap) */
-    int64_t ts_ns;       /* nanoseconds since the Unix epoch */
+    int64_t ts_ns;       /* nanoseconds since the Unix epoch; 0 for pcapng simple
+                            packet blocks, which carry no timestamp */
 } capture_packet;
 
 typedef enum capture_status {

@@ -418,7 +418,7 @@ int main(void)
     }
     fprintf(stderr, "%d captures in %s%s; tshark comparison: %s\n", n, dir,
             san ? " (sanitized build: a subset)" : "",
-            tshark ? (all ? "every file up to 5 MB" : "odd files and every 10th other, up to 5 MB")
+            tshark ? (all ? "every file" : "odd files and every 10th other, up to 5 MB")
                    : san ? "off under sanitizers" : "tshark not installed");
 
     const char *budget_env = getenv("IPVIZ_TSHARK_BUDGET_S");
