@@ -171,6 +171,7 @@ static void test_pcap_variants(void)
             f[14 + 15] = 9;
             capbytes_pcap_record(&b, 1700000001, 5, f, 20, (uint32_t)fl); /* snapped */
             f[14 + 15] = 1;
+            capbytes_pcap_record(&b, 2, 0, f, (uint32_t)fl, 10); /* corrupt: len < caplen */
             char name[64];
             snprintf(name, sizeof name, "v_%s_%s.pcap", be ? "be" : "le", ns ? "ns" : "us");
             const char *path = capbytes_write(name, &b);
@@ -179,11 +180,12 @@ static void test_pcap_variants(void)
                 continue;
             CHECK_STR(capture_format(c), ns ? "pcap-ns" : "pcap");
             CHECK_INT(capture_size(c), b.n);
-            want w[2] = {
+            want w[3] = {
                 {1, 0, (uint32_t)fl, 60, 1700000000LL * 1000000000 + (ns ? 123456789 : 123456000), 1, 14},
                 {1, 0, 20, (uint32_t)fl, 1700000001LL * 1000000000 + (ns ? 5 : 5000), 0, 14},
+                {1, 0, (uint32_t)fl, (uint32_t)fl, 2000000000LL, 1, 14},
             };
-            check_packets(name, c, w, 2);
+            check_packets(name, c, w, 3);
             CHECK_INT(capture_offset(c), b.n);
             capture_close(c);
             free(b.p);

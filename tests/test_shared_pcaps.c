@@ -48,9 +48,6 @@ static const struct {
     {"suricata-verify/tests/detect-ipopts/input.pcap",
      "tshark-side: packets with a loose source route option; tshark's ip.dst is the route's "
      "final hop, not the header's destination field (13.14.15.16), which is what ipviz reads"},
-    {"suricata-verify/tests/decode-dce/input.pcap",
-     "out of scope: Cisco FabricPath (ethertype 0x8903) frames carrying Ethernet; not among the "
-     "link layers the issue asks for, and the seed's scapy does not decode them either"},
     {NULL, NULL},
 };
 
