@@ -302,12 +302,10 @@ static decode_status ethernet(const uint8_t *p, uint32_t n, int depth, decode_re
     return type_or_length(be16(p + 12), p + 14, n - 14, depth, out);
 }
 
-/* BSD address families as NULL/LOOP headers carry them. */
+/* BSD address families as NULL/LOOP headers carry them. AF 10 (Linux's
+ * AF_INET6) is ours, not Wireshark's. */
 static decode_status bsd_family(uint32_t af, const uint8_t *p, uint32_t n, decode_result *out)
 {
-    /* Wireshark: a value above 1500 is an ethertype, not a family. */
-    if (af > ET_8023_MAX_LEN)
-        return ethertype((uint16_t)af, p, n, 0, out);
     switch (af) {
     case 2: return ip_any(p, n, out);
     case 10: /* Linux */
@@ -337,6 +335,10 @@ static decode_status null_link(const uint8_t *p, uint32_t n, decode_result *out)
         else
             af = be32(p);
     }
+    /* Wireshark: a value above 1500 is an ethertype, not a family (NULL
+     * only; its LOOP dissector knows families alone). */
+    if (af > ET_8023_MAX_LEN)
+        return ethertype((uint16_t)af, p + 4, n - 4, 0, out);
     return bsd_family(af, p + 4, n - 4, out);
 }
 
@@ -359,9 +361,9 @@ static decode_status sll_payload(uint16_t hatype, uint16_t proto, const uint8_t 
     }
     switch (proto) {
     case 0x0001: return DECODE_NOT_IP;             /* Novell 802.3 */
-    case 0x0003: return ethernet(p, n, 0, out);    /* ETH_P_ALL: a whole frame */
+    case 0x0003: return ethernet(p, n, 0, out);    /* a whole Ethernet frame */
     case 0x0004: return llc(p, n, 0, out);         /* ETH_P_802_2 */
-    case 0x0007: return ppp_hdlc(p, n, 0, out);    /* ETH_P_PPP_MP-ish: PPP HDLC */
+    case 0x0007: return ppp_hdlc(p, n, 0, out);    /* PPP in HDLC framing */
     default: break;
     }
     if (proto <= ET_8023_MAX_LEN)

@@ -38,7 +38,8 @@ typedef enum decode_status {
     DECODE_OK = 0,
     DECODE_NOT_IP,         /* ARP, LLDP, STP, 802.11 management/control, ... */
     DECODE_TRUNCATED,      /* captured bytes end before the IP addresses */
-    DECODE_MALFORMED,      /* IP version or header length field is impossible */
+    DECODE_MALFORMED,      /* IP version or header length field is impossible (or
+                              a link header is: radiotap length < 8, ...) */
     DECODE_ENCRYPTED,      /* 802.11 data frame with the Protected bit set */
     DECODE_UNSUPPORTED,    /* link type ipviz cannot decode */
     DECODE_STATUS_COUNT

@@ -1,7 +1,9 @@
 /* libFuzzer target over whole-file reading: the input is written to a temp
  * file, opened with capture_open and read to the end, every packet decoded.
- * Besides ASan/UBSan, it checks capture's promises: caplen <= len, a packet's
- * bytes are readable (touched in full), an error comes with a reason. */
+ * Besides ASan/UBSan, it checks capture's promises: a packet's bytes are
+ * readable (touched in full), a failed open and an error come with a reason.
+ * (caplen > len is not checked: capture.h does not promise it, and a
+ * corrupt record can say so.) */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +15,19 @@
 
 static char path[64];
 
+static void remove_tmp(void)
+{
+    if (path[0])
+        remove(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!path[0]) {
-        snprintf(path, sizeof path, "/tmp/ipviz-fuzz-capture-%d", (int)getpid());
+        /* in memory where there is a tmpfs, since every run writes it */
+        const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+        snprintf(path, sizeof path, "%s/ipviz-fuzz-capture-%d", dir, (int)getpid());
+        atexit(remove_tmp);
     }
     FILE *fp = fopen(path, "wb");
     if (!fp)
@@ -36,8 +47,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     capture_status st;
     unsigned long sum = 0;
     while ((st = capture_next(c, &pkt)) == CAPTURE_PACKET || st == CAPTURE_FILTERED) {
-        if (pkt.caplen > pkt.len)
-            abort();
         for (uint32_t i = 0; i < pkt.caplen; i++)
             sum += pkt.data[i];
         decode_result r;
