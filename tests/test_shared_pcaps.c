@@ -544,13 +544,13 @@ int main(void)
     if (bs[nb].members)
         nb++;
 
-    /* every job: the odd files first, then the batches, then the rest */
+    /* every job: the batches first (14 tshark runs cover most files), then
+     * the odd files, then the rest */
     job *todo = malloc(sizeof *todo * (size_t)(2 * n + nb + 1));
     int ntodo = 0;
+    for (int k = 0; k < nb; k++)
+        todo[ntodo++] = (job){.index = k, .kind = JOB_BATCH};
     for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1)
-            for (int k = 0; k < nb; k++)
-                todo[ntodo++] = (job){.index = k, .kind = JOB_BATCH};
         for (int i = 0; i < n; i++) {
             if (es[i].odd != (pass == 0))
                 continue;
