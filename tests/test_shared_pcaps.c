@@ -544,7 +544,7 @@ int main(void)
     if (bs[nb].members)
         nb++;
 
-    /* every job: the batches first (14 tshark runs cover most files), then
+    /* every job: the batches first (a dozen tshark runs cover most files), then
      * the odd files, then the rest */
     job *todo = malloc(sizeof *todo * (size_t)(2 * n + nb + 1));
     int ntodo = 0;
