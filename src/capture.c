@@ -296,7 +296,7 @@ static capture_status pcap_next_packet(capture *c, capture_packet *pkt)
         c->packets++;
         pkt->data = d;
         pkt->caplen = h->caplen;
-        pkt->len = h->len;
+        pkt->len = h->len < h->caplen ? h->caplen : h->len;
         pkt->linktype = c->pcap_if.linktype;
         pkt->iface = 0;
         pkt->ts_ns = (int64_t)((uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec);
@@ -547,7 +547,7 @@ static capture_status pcapng_next_packet(capture *c, capture_packet *pkt)
         c->packets++;
         pkt->data = b + hdr;
         pkt->caplen = caplen;
-        pkt->len = origlen;
+        pkt->len = origlen < caplen ? caplen : origlen;
         pkt->linktype = f->linktype;
         pkt->iface = (uint32_t)(f - c->ifs);
         pkt->ts_ns = type == BLK_SPB ? 0 : ts_to_ns(f, ts);

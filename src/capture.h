@@ -22,10 +22,12 @@ typedef struct capture capture;
 typedef struct capture_packet {
     const uint8_t *data; /* valid until the next capture_next or capture_close */
     uint32_t caplen;     /* bytes in data */
-    uint32_t len;        /* original length on the wire */
+    uint32_t len;        /* original length on the wire; >= caplen (a corrupt record
+                            that says otherwise gets len = caplen) */
     uint32_t linktype;   /* LINKTYPE_* (see decode.h), never a libpcap DLT_* */
     uint32_t iface;      /* interface index within the file (0 for pcap) */
-    int64_t ts_ns;       /* nanoseconds since the Unix epoch */
+    int64_t ts_ns;       /* nanoseconds since the Unix epoch; 0 for pcapng simple
+                            packet blocks, which carry no timestamp */
 } capture_packet;
 
 typedef enum capture_status {
