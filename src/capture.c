@@ -666,6 +666,20 @@ const char *capture_error(const capture *c) { return c->err; }
 const char *capture_format(const capture *c) { return c->format; }
 uint64_t capture_size(const capture *c) { return c->size; }
 
+int capture_fd(const capture *c) { return c->fd; }
+
+size_t capture_buffered(const capture *c)
+{
+    if (c->kind == FMT_PCAPNG)
+        return c->end - c->pos;
+    size_t n = c->sniff_len - c->sniff_pos;
+    /* glibc's FILE keeps its read buffer in these public fields; libpcap
+     * reads records through the stream and keeps no read-ahead of its own. */
+    if (c->stream && !c->stream_closed && c->stream->_IO_read_end > c->stream->_IO_read_ptr)
+        n += (size_t)(c->stream->_IO_read_end - c->stream->_IO_read_ptr);
+    return n;
+}
+
 uint64_t capture_offset(const capture *c)
 {
     return c->kind == FMT_PCAPNG ? c->nread - (c->end - c->pos) : c->nread;

@@ -56,6 +56,11 @@ const char *capture_format(const capture *c);
 /* Bytes consumed so far and the file's size (0 when unknown, e.g. a pipe). */
 uint64_t capture_offset(const capture *c);
 uint64_t capture_size(const capture *c);
+/* For live inputs (pipes): the descriptor read from, and the bytes already
+ * read from it but not yet returned. With nothing buffered and nothing ready
+ * on the descriptor (poll), the next capture_next would block. */
+int capture_fd(const capture *c);
+size_t capture_buffered(const capture *c);
 
 /* Set when the filter could not be compiled for a link type found in the file
  * (e.g. "ether host" on raw IP); packets of such interfaces are returned as

@@ -13,6 +13,7 @@
 #include "loader.h"
 
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,13 +207,26 @@ static void *reader_main(void *arg)
         file_state f = {0};
         uint64_t packets = 0, filtered = 0, ip = 0, wire = 0, file_packets = 0;
         uint64_t skipped[DECODE_STATUS_COUNT] = {0};
-        capture_status cs;
+        capture_status cs = CAPTURE_END;
         capture_packet p;
-        /* A pipe or standard input may trickle (tcpdump -w - | ipviz -): hand
-         * over what has arrived every 50 ms instead of waiting for a full batch. */
+        /* A pipe or standard input may trickle (tcpdump -U -w - | ipviz -):
+         * hand over what has arrived when the next read would block (nothing
+         * buffered, nothing ready on the descriptor), and at least every 50 ms,
+         * instead of waiting for a full batch. */
         bool trickle = !sizes || !sizes[fi];
         double handed = clock_s(CLOCK_MONOTONIC);
         for (;;) {
+            if (trickle && b->n && capture_buffered(c) == 0) {
+                struct pollfd pfd = {.fd = capture_fd(c), .events = POLLIN};
+                if (poll(&pfd, 1, 0) == 0) {
+                    handed = clock_s(CLOCK_MONOTONIC);
+                    ring_put_full(l, false);
+                    b = ring_get_free(l, &slot);
+                    if (!b || cancelled(l))
+                        break;
+                    b->n = 0;
+                }
+            }
             cs = capture_next(c, &p);
             if (cs == CAPTURE_PACKET) {
                 packets++;
