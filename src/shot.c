@@ -213,7 +213,7 @@ void shot_image_destroy(shot_image *img)
 /* ------------------------------------------------------------------ render */
 
 typedef struct gl_saved {
-    GLint draw_fb, read_fb, viewport[4];
+    GLint draw_fb, read_fb, viewport[4], scissor_box[4];
     GLboolean scissor;
     GLint pack_alignment, pack_row_length;
 } gl_saved;
@@ -223,6 +223,7 @@ static void gl_save(gl_saved *s)
     glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &s->draw_fb);
     glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &s->read_fb);
     glGetIntegerv(GL_VIEWPORT, s->viewport);
+    glGetIntegerv(GL_SCISSOR_BOX, s->scissor_box);
     s->scissor = glIsEnabled(GL_SCISSOR_TEST);
     glGetIntegerv(GL_PACK_ALIGNMENT, &s->pack_alignment);
     glGetIntegerv(GL_PACK_ROW_LENGTH, &s->pack_row_length);
@@ -233,6 +234,7 @@ static void gl_restore(const gl_saved *s)
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, (GLuint)s->draw_fb);
     glBindFramebuffer(GL_READ_FRAMEBUFFER, (GLuint)s->read_fb);
     glViewport(s->viewport[0], s->viewport[1], s->viewport[2], s->viewport[3]);
+    glScissor(s->scissor_box[0], s->scissor_box[1], s->scissor_box[2], s->scissor_box[3]);
     if (s->scissor)
         glEnable(GL_SCISSOR_TEST);
     else
@@ -255,24 +257,24 @@ static void targets_free(targets *t)
     memset(t, 0, sizeof *t);
 }
 
-static bool make_fb(GLuint *fb, GLuint *color, GLuint *depth, int samples, int size, bool want_depth)
+static bool make_fb(GLuint *fb, GLuint *color, GLuint *depth, int samples, int w, int h, bool want_depth)
 {
     glGenFramebuffers(1, fb);
     glBindFramebuffer(GL_FRAMEBUFFER, *fb);
     glGenRenderbuffers(1, color);
     glBindRenderbuffer(GL_RENDERBUFFER, *color);
     if (samples > 1)
-        glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_RGBA8, size, size);
+        glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_RGBA8, w, h);
     else
-        glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, size, size);
+        glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, w, h);
     glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, *color);
     if (want_depth) {
         glGenRenderbuffers(1, depth);
         glBindRenderbuffer(GL_RENDERBUFFER, *depth);
         if (samples > 1)
-            glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_DEPTH24_STENCIL8, size, size);
+            glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_DEPTH24_STENCIL8, w, h);
         else
-            glRenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH24_STENCIL8, size, size);
+            glRenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH24_STENCIL8, w, h);
         glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_STENCIL_ATTACHMENT, GL_RENDERBUFFER, *depth);
     }
     glBindRenderbuffer(GL_RENDERBUFFER, 0);
@@ -346,14 +348,15 @@ shot_image *shot_render(const shot_desc *d, char *err, size_t errlen)
         return NULL;
     }
     const int cols = (W + inner - 1) / inner, rows = (H + inner - 1) / inner;
-    /* A single tile needs no overscan and can be just the image's size. */
+    /* A single tile needs no overscan and is just the image's size. Tiles at
+     * the right and top edges are drawn only as large as they need. */
     const bool single = cols == 1 && rows == 1;
-    const int fbw = single ? W : (cols == 1 ? W : inner) + 2 * ov;
-    const int fbh = single ? H : (rows == 1 ? H : inner) + 2 * ov;
-    const int fbsize = fbw > fbh ? fbw : fbh;
+    const int o = single ? 0 : ov;
+    const int fbw = (cols == 1 ? W : inner) + 2 * o;
+    const int fbh = (rows == 1 ? H : inner) + 2 * o;
 
     shot_image *img = shot_image_create(W, H, comp);
-    uint8_t *scratch = malloc((size_t)fbsize * (size_t)fbsize * (size_t)comp);
+    uint8_t *scratch = malloc((size_t)fbw * (size_t)fbh * (size_t)comp);
     if (!img || !scratch) {
         char a[32];
         human_bytes(shot_bytes_needed(W, H, comp), a, sizeof a);
@@ -370,12 +373,12 @@ shot_image *shot_render(const shot_desc *d, char *err, size_t errlen)
     targets t = {0};
     bool ok = true;
     if (samples > 1)
-        ok = make_fb(&t.ms_fb, &t.ms_color, &t.ms_depth, samples, fbsize, d->depth);
+        ok = make_fb(&t.ms_fb, &t.ms_color, &t.ms_depth, samples, fbw, fbh, d->depth);
     if (ok)
-        ok = make_fb(&t.fb, &t.color, &t.depth, 1, fbsize, d->depth && samples <= 1);
+        ok = make_fb(&t.fb, &t.color, &t.depth, 1, fbw, fbh, d->depth && samples <= 1);
     if (!ok || glGetError() != GL_NO_ERROR) {
         snprintf(err, errlen, "cannot make a %dx%d off-screen framebuffer with %d samples on %s "
-                              "(out of GPU memory?)", fbsize, fbsize, samples,
+                              "(out of GPU memory?)", fbw, fbh, samples,
                  (const char *)glGetString(GL_RENDERER));
         targets_free(&t);
         gl_restore(&saved);
@@ -386,7 +389,7 @@ shot_image *shot_render(const shot_desc *d, char *err, size_t errlen)
 
     const float bg[4] = {d->transparent ? 0 : d->background[0], d->transparent ? 0 : d->background[1],
                          d->transparent ? 0 : d->background[2], d->transparent ? 0 : 1};
-    glDisable(GL_SCISSOR_TEST);
+    glEnable(GL_SCISSOR_TEST);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
     glPixelStorei(GL_PACK_ROW_LENGTH, 0);
     const int count = cols * rows;
@@ -396,12 +399,12 @@ shot_image *shot_render(const shot_desc *d, char *err, size_t errlen)
             /* Inner rectangle in image pixels (GL origin: bottom-left). */
             int ix = c * inner, iy = r * inner;
             int iw = W - ix < inner ? W - ix : inner, ih = H - iy < inner ? H - iy : inner;
-            int o = single ? 0 : ov;
             shot_tile tile = {.image_w = W, .image_h = H, .x = ix - o, .y = iy - o,
-                              .w = fbw, .h = fbh, .index = index, .count = count};
+                              .w = iw + 2 * o, .h = ih + 2 * o, .index = index, .count = count};
             tile_matrix(tile.tile_from_image, W, H, tile.x, tile.y, tile.w, tile.h);
             glBindFramebuffer(GL_FRAMEBUFFER, samples > 1 ? t.ms_fb : t.fb);
-            glViewport(0, 0, fbw, fbh);
+            glViewport(0, 0, tile.w, tile.h);
+            glScissor(0, 0, tile.w, tile.h); /* clears stop at the tile, not the FBO */
             glClearColor(bg[0], bg[1], bg[2], bg[3]);
             glClearDepth(1.0);
             glClear(GL_COLOR_BUFFER_BIT | (d->depth ? GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT : 0));
@@ -409,9 +412,11 @@ shot_image *shot_render(const shot_desc *d, char *err, size_t errlen)
             if (samples > 1) {
                 glBindFramebuffer(GL_READ_FRAMEBUFFER, t.ms_fb);
                 glBindFramebuffer(GL_DRAW_FRAMEBUFFER, t.fb);
+                glDisable(GL_SCISSOR_TEST);
                 glBlitFramebuffer(o, o, o + iw, o + ih, o, o, o + iw, o + ih, GL_COLOR_BUFFER_BIT,
                                   GL_NEAREST);
             }
+            glEnable(GL_SCISSOR_TEST);
             glBindFramebuffer(GL_READ_FRAMEBUFFER, t.fb);
             glReadPixels(o, o, iw, ih, comp == 4 ? GL_RGBA : GL_RGB, GL_UNSIGNED_BYTE, scratch);
             if (glGetError() != GL_NO_ERROR) {

@@ -28,9 +28,11 @@
 #define SHOT_OVERSCAN 2        /* pixels drawn around each tile and thrown away */
 #define SHOT_SAMPLES_DEFAULT 4
 
-/* One tile being drawn. The framebuffer is bound, cleared to the background
- * and its viewport set; the draw function must not change the framebuffer
- * binding or the viewport, and must not clear. */
+/* One tile being drawn. The framebuffer (possibly larger than the tile) is
+ * bound and cleared to the background; viewport and scissor box are the
+ * tile's (0, 0, w, h), scissor test on. The draw function must not change the
+ * binding, viewport or scissor; it need not clear (it may: the scissor keeps
+ * a clear inside the tile). */
 typedef struct shot_tile {
     int image_w, image_h;     /* the whole picture, pixels */
     int x, y, w, h;           /* the framebuffer's rectangle in image pixels, overscan
