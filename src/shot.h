@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SHOT_TILE_DEFAULT 4096 /* largest tile edge, before GL limits */
+#define SHOT_TILE_DEFAULT 2048 /* largest tile edge, before GL limits */
 #define SHOT_OVERSCAN 2        /* pixels drawn around each tile and thrown away */
 #define SHOT_SAMPLES_DEFAULT 4
 

@@ -165,8 +165,12 @@ int main(void)
 
     /* The writer thread: progress readable while it runs, done after. */
     {
+        /* 9 MB: big enough to be deflated in parallel slices. */
         shot_image *img = shot_image_create(2000, 1500, 3);
-        memset(img->pixels, 40, (size_t)2000 * 1500 * 3);
+        for (size_t i = 0; i < (size_t)2000 * 1500 * 3; i++)
+            img->pixels[i] = (uint8_t)(i % 3 == 2 ? 40 : (i * 2654435761u) >> 27);
+        shot_image *copy = shot_image_create(2000, 1500, 3);
+        memcpy(copy->pixels, img->pixels, (size_t)2000 * 1500 * 3);
         shot_writer *w = shot_write_start(img, good, NULL, NULL, err, sizeof err);
         CHECK(w != NULL);
         double f = shot_writer_progress(w);
@@ -174,9 +178,13 @@ int main(void)
         CHECK(shot_writer_finish(w, err, sizeof err));
         shot_image *back = test_png_read(good, 3);
         CHECK(back && back->width == 2000 && back->height == 1500);
-        if (back)
+        if (back) {
             CHECK_INT(shot_image_at(back, 1999, 1499)[2], 40);
+            test_image_diff d = test_image_compare(back, copy, 0);
+            CHECK_INT(d.differing, 0);
+        }
         shot_image_destroy(back);
+        shot_image_destroy(copy);
     }
 
     /* A path that fails at write time leaves nothing under either name and an

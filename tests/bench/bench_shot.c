@@ -5,7 +5,11 @@
  * (tests/util_scene.c), the renderer's shapes without its labels. The floor
  * measured in the same run is an empty picture (clear, resolve, read back
  * only), so "render / floor" is what drawing costs above moving pixels.
- * Usage: bench_shot [WxH ...] [--nodes N] [--tile N] [--samples N] [--keep]  (default 7250x5793 16384x16384) */
+ * Then the real thing, end to end: `ipviz --headless -n 100 -o --size WxH
+ * --stats` on a synthetic capture of N hosts (tests/util_graphpcap.c), whose
+ * --stats line splits the picture into draw (render + read-back) and png.
+ * Usage: bench_shot [WxH ...] [--nodes N] [--tile N] [--samples N] [--keep]
+ * (default 7250x5793 16384x16384) */
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
@@ -17,6 +21,7 @@
 #include "glctx.h"
 #include "shot.h"
 #include "util.h"
+#include "util_graphpcap.h"
 #include "util_scene.h"
 
 static double now(void)
@@ -140,5 +145,39 @@ int main(int argc, char **argv)
         free(it);
         free(xy);
     }
+    /* End to end through ipviz. */
+    const char *cap = test_tmp_path("bench_shot.pcap");
+    if (!test_write_graph_pcap(cap, nodes, 3)) {
+        printf("cannot write %s\n", cap);
+        return 1;
+    }
+    for (int si = 0; si < nsizes; si++) {
+        char size[32];
+        snprintf(size, sizeof size, "%dx%d", sizes[si][0], sizes[si][1]);
+        const char *path = test_tmp_path("bench_shot_ipviz.png");
+        const char *args[] = {IPVIZ_BIN, "--headless", "-q", "--stats", "-n", "100", "-o", path,
+                              "--size", size, cap, NULL};
+        char *out = NULL, *err = NULL;
+        double t0 = now();
+        int rc = test_run(args, &out, &err);
+        double wall = now() - t0;
+        const char *pic = out ? strstr(out, "picture") : NULL;
+        const char *lay = out ? strstr(out, "layout ") : NULL;
+        const char *gr = out ? strstr(out, "graph ") : NULL;
+        if (rc != 0 || !pic) {
+            printf("ipviz -o --size %s: exit %d: %s\n", size, rc, err ? err : "");
+        } else {
+            printf("ipviz %.*s", (int)(strchr(gr, '\n') - gr + 1), gr);
+            if (lay)
+                printf("ipviz %.*s", (int)(strchr(lay, '\n') - lay + 1), lay);
+            printf("ipviz %.*s", (int)(strchr(pic, '\n') - pic + 1), pic);
+            printf("ipviz whole run %.2f s wall\n", wall);
+        }
+        free(out);
+        free(err);
+        if (!keep)
+            unlink(path);
+    }
+    unlink(cap);
     return 0;
 }
