@@ -12,6 +12,7 @@ layout(location = 3) uniform float u_scale;
 layout(location = 9) uniform uint u_selected;
 layout(location = 11) uniform vec4 u_edge_color; // rgb, alpha for this graph's density
 layout(location = 12) uniform float u_edge_width;
+layout(location = 15) uniform uint u_edge_stride; // draw every k-th edge
 
 out float v_side;      // signed distance across the line, pixels
 flat out float v_half; // half width in pixels
@@ -25,11 +26,12 @@ vec2 to_image(vec4 clip)
 
 void main()
 {
-    uvec2 e = edges[gl_InstanceID];
+    uint ei = uint(gl_InstanceID) * max(u_edge_stride, 1u);
+    uvec2 e = edges[ei];
     vec4 ca = u_vp * vec4(pos[e.x].xyz, 1.0), cb = u_vp * vec4(pos[e.y].xyz, 1.0);
     float hw = 0.5 * u_edge_width * u_scale;
     v_half = hw;
-    float alpha = u_edge_color.a * ealpha[gl_InstanceID];
+    float alpha = u_edge_color.a * ealpha[ei];
     if (u_selected != 0xffffffffu) {
         if (e.x == u_selected || e.y == u_selected)
             alpha = min(1.0, alpha * 3.0 + 0.3);

@@ -17,6 +17,7 @@ layout(location = 7) uniform int u_size_mode;  // 0 degree, 1 traffic
 layout(location = 8) uniform uint u_hovered;
 layout(location = 9) uniform uint u_selected;
 layout(location = 10) uniform int u_perspective;
+layout(location = 14) uniform float u_depth_ref;
 layout(location = 16) uniform vec4 u_palette[8]; // classes 0..4, 5 ring, 6 background, 7 unused
 
 out vec2 v_local;      // quad coordinates in pixels from the centre
@@ -39,7 +40,7 @@ void main()
     vec4 clip = u_vp * vec4(pos[id].xyz, 1.0);
     float r = (u_size_mode == 1 ? a.r_traffic : a.r_degree) * u_scale * u_node_scale;
     if (u_perspective != 0)
-        r *= clamp(2.0 / max(clip.w, 1e-6), 0.15, 6.0);
+        r *= clamp(u_depth_ref / max(clip.w, 1e-6), 0.2, 5.0);
     uint cls = a.cls & 15u;
     vec4 col = u_palette[cls];
     if (u_color_mode == 1 && u_palette[7].x == 0.0)

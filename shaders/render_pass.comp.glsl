@@ -20,6 +20,7 @@ layout(location = 7) uniform int u_size_mode;
 layout(location = 8) uniform uint u_hovered;
 layout(location = 9) uniform uint u_selected;
 layout(location = 10) uniform int u_perspective;
+layout(location = 14) uniform float u_depth_ref;
 layout(location = 20) uniform int u_pass;
 layout(location = 21) uniform uint u_count;
 layout(location = 22) uniform vec2 u_cursor;
@@ -44,7 +45,7 @@ bool project(uint id, out vec2 img, out float r)
     if (clip.w <= 0.0)
         return false;
     if (u_perspective != 0)
-        r *= clamp(2.0 / max(clip.w, 1e-6), 0.15, 6.0);
+        r *= clamp(u_depth_ref / max(clip.w, 1e-6), 0.2, 5.0);
     vec2 ndc = clip.xy / clip.w;
     img = vec2((ndc.x * 0.5 + 0.5) * u_image.x, (0.5 - ndc.y * 0.5) * u_image.y);
     return true;

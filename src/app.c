@@ -11,7 +11,8 @@
  * Every input, real or from --script, goes through the same handlers
  * (on_key, on_char, on_button, on_cursor, on_scroll), so a script exercises
  * exactly what a user does. Script lines, one action each, run in order:
- *   wait N | wait-loaded | wait-settled | move X Y | down [left|right] |
+ *   wait N | wait-loaded | wait-nodes N | wait-settled | wait-camera |
+ *   move X Y | move-node ADDRESS [DX DY] | down [left|right] |
  *   up [left|right] | click X Y | scroll DY | key NAME | type TEXT |
  *   print | dump FILE.ppm | state FILE | quit
  * Coordinates are window coordinates (origin top-left). `print` writes one
@@ -61,6 +62,7 @@ typedef struct app {
     /* framebuffer and window sizes; pixel scale for HiDPI */
     int fb_w, fb_h, win_w, win_h;
     float ui_scale;
+    float depth_ref;             /* 3D: eye distance of the last framing */
     /* interaction */
     double mx, my;               /* cursor, framebuffer pixels */
     bool mouse_moved;
@@ -79,7 +81,16 @@ typedef struct app {
     bool quit;
     /* timing */
     double last_t, fps, steps_per_s;
-    int steps_per_frame;
+    int last_steps;              /* layout steps run in the last frame */
+    bool dirty;                  /* input since the last frame: draw again */
+    bool drawn_still;            /* the last frame was a full-quality still one */
+    GLuint draw_query;           /* GL_TIME_ELAPSED around render_draw, read a frame later */
+    bool query_pending;
+    uint32_t query_stride;       /* edge stride of the timed frame */
+    uint32_t edge_stride;        /* learned level of detail for moving frames */
+    double draw_s;
+    uint32_t shown_stride;       /* edge stride of the frame on screen, for the HUD */
+    bool camera_moving;
     uint64_t frame;
     double next_fit, next_labels;
     /* script */
@@ -126,7 +137,7 @@ static render_view view_of(const app *a)
 {
     render_view v = {.image_w = a->fb_w, .image_h = a->fb_h, .pixel_scale = a->ui_scale,
                      .perspective = a->three_d, .theme = a->theme, .color_mode = a->color_mode,
-                     .size_mode = a->size_mode, .labels = a->labels};
+                     .size_mode = a->size_mode, .labels = a->labels, .depth_ref = a->depth_ref};
     camera_view_proj(&a->cam, a->fb_w, a->fb_h, v.view_proj);
     return v;
 }
@@ -144,6 +155,8 @@ static void frame_all(app *a, bool snap)
     camera_fit(&a->cam, a->fb_w, a->fb_h, lo, hi, 0.05f);
     if (snap)
         camera_snap(&a->cam);
+    if (a->three_d) /* nominal node size at the framing distance */
+        a->depth_ref = a->cam.target.distance;
 }
 
 static void fly_to(app *a, uint32_t id)
@@ -426,12 +439,18 @@ static double cursor_scale(const app *a) { return a->win_w > 0 ? (double)a->fb_w
 static void cb_key(GLFWwindow *w, int key, int sc, int action, int mods)
 {
     (void)sc;
+    app_of(w)->dirty = true;
     on_key(app_of(w), key, action, mods);
 }
-static void cb_char(GLFWwindow *w, unsigned int cp) { on_char(app_of(w), cp); }
+static void cb_char(GLFWwindow *w, unsigned int cp)
+{
+    app_of(w)->dirty = true;
+    on_char(app_of(w), cp);
+}
 static void cb_button(GLFWwindow *w, int button, int action, int mods)
 {
     (void)mods;
+    app_of(w)->dirty = true;
     on_button(app_of(w), button, action);
 }
 static void cb_cursor(GLFWwindow *w, double x, double y)
@@ -440,11 +459,13 @@ static void cb_cursor(GLFWwindow *w, double x, double y)
     if (a->script)
         return; /* scripted runs ignore the real pointer */
     double k = cursor_scale(a);
+    a->dirty = true;
     on_cursor(a, x * k, y * k);
 }
 static void cb_scroll(GLFWwindow *w, double dx, double dy)
 {
     (void)dx;
+    app_of(w)->dirty = true;
     on_scroll(app_of(w), dy);
 }
 
@@ -534,9 +555,31 @@ static void script_step(app *a)
         if (!strcmp(cmd, "wait-loaded")) {
             if (!loader_done(a->ld) || graph_node_count(a->g) > (a->lay ? layout_node_count(a->lay) : 0))
                 return;
-        } else if (!strcmp(cmd, "wait-settled")) {
-            if (a->lay && !layout_converged(a->lay) && !layout_paused(a->lay))
+        } else if (!strcmp(cmd, "wait-nodes")) {
+            if ((long)(a->lay ? layout_node_count(a->lay) : 0) < atol(arg))
                 return;
+        } else if (!strcmp(cmd, "wait-settled")) {
+            /* Converged, paused, or the step budget is spent. */
+            if (a->lay && !layout_converged(a->lay) && !layout_paused(a->lay) && a->last_steps > 0)
+                return;
+        } else if (!strcmp(cmd, "wait-camera")) {
+            if (a->camera_moving)
+                return;
+        } else if (!strcmp(cmd, "move-node")) {
+            char text[ADDR_STRLEN + 1] = "";
+            sscanf(arg, "%46s %lf %lf", text, &x, &y);
+            ip_addr ad;
+            uint32_t id = addr_parse(text, &ad) ? graph_find(a->g, &ad) : RENDER_NONE;
+            render_scene sc = scene_of(a);
+            float p[3], px[2];
+            if (id == RENDER_NONE || !render_node_position(a->r, &sc, id, p)) {
+                log_warn("--script: no node %s", text);
+            } else {
+                if (!a->three_d)
+                    p[2] = 0;
+                if (camera_world_to_screen(&a->cam, a->fb_w, a->fb_h, p, px))
+                    on_cursor(a, px[0] + x, px[1] + y);
+            }
         } else if (!strcmp(cmd, "move") || !strcmp(cmd, "click")) {
             sscanf(arg, "%lf %lf", &x, &y);
             double k = cursor_scale(a);
@@ -612,7 +655,7 @@ static void write_state(app *a)
         log_error("--script state %s: cannot write it", a->state_path);
         goto out;
     }
-    int nl = render_label_nodes(a->r, ids, 4096);
+    int nl = a->labels ? render_label_nodes(a->r, ids, 4096) : 0;
     for (int i = 0; i < nl; i++)
         if (ids[i] < n)
             lab[ids[i]] = 1;
@@ -664,8 +707,11 @@ static void draw_hud(app *a)
     uint32_t panel = light ? 0xf2f2f2e0 : 0x000000b0, fg = light ? 0x202020ff : 0xe8e8e8ff;
     char line[256];
     render_scene sc = scene_of(a);
-    snprintf(line, sizeof line, "%u nodes  %u edges  %.0f fps  %.0f layout steps/s%s", sc.node_count,
-             sc.edge_count, a->fps, a->steps_per_s,
+    char lod[32] = "";
+    if (a->shown_stride > 1)
+        snprintf(lod, sizeof lod, " (1/%u shown)", a->shown_stride);
+    snprintf(line, sizeof line, "%u nodes  %u edges%s  %.0f fps  %.0f layout steps/s%s", sc.node_count,
+             sc.edge_count, lod, a->fps, a->steps_per_s,
              a->lay && layout_paused(a->lay) ? "  [paused]" : a->lay && layout_converged(a->lay) ? "  [settled]" : "");
     float w = render_text_width(r, px, line);
     render_overlay_rect(r, 0, 0, w + 2 * pad, px + 2 * pad, panel);
@@ -861,16 +907,23 @@ static int main_loop(app *a)
         double t = now();
         float dt = (float)(t - a->last_t);
         a->last_t = t;
-        if (dt > 0)
+        if (dt > 0 && a->frame > 1)
             a->fps = a->fps > 0 ? 0.9 * a->fps + 0.1 / dt : 1.0 / dt;
         bool moving = camera_update(&a->cam, dt);
+        a->camera_moving = moving;
         if (busy || moving || a->left_down || a->right_down)
             glfwPollEvents();
         else
             glfwWaitEventsTimeout(0.25);
+        int old_w = a->fb_w, old_h = a->fb_h;
         update_sizes(a);
         if (a->fb_w <= 0 || a->fb_h <= 0)
             continue; /* minimised */
+        if (a->fb_w != old_w || a->fb_h != old_h)
+            a->dirty = true;
+        bool still = !busy && !moving && !a->left_down && !a->right_down;
+        if (still && !a->dirty && a->drawn_still && now() >= a->message_until)
+            continue; /* nothing changed since the last full frame */
         script_step(a);
         fly_input(a, dt);
 
@@ -883,11 +936,13 @@ static int main_loop(app *a)
             return 1;
 
         /* Layout steps within the budget, at least one. */
+        a->last_steps = 0;
         if (!layout_paused(a->lay) && !layout_converged(a->lay)) {
             int want = (int)(LAYOUT_BUDGET_S / (layout_cost > 1e-6 ? layout_cost : 1e-6));
             want = want < 1 ? 1 : want > 50 ? 50 : want;
             double t0 = now();
             int done = layout_step(a->lay, want);
+            a->last_steps = done;
             if (done > 0) {
                 glFinish();
                 double c = (now() - t0) / done;
@@ -902,8 +957,8 @@ static int main_loop(app *a)
         }
 
         /* Keep the whole graph in view until the user takes the camera. */
-        if (!a->user_camera && t >= a->next_fit) {
-            frame_all(a, a->frame == 0);
+        if (!a->user_camera && (t >= a->next_fit || layout_node_count(a->lay) < 100000)) {
+            frame_all(a, true); /* the layout moves smoothly: tracking it needs no easing */
             a->next_fit = t + 0.3;
         }
 
@@ -922,8 +977,40 @@ static int main_loop(app *a)
             render_place_labels(a->r, &s, &v);
             a->next_labels = t + 0.25;
         }
-        if (!render_draw(a->r, &s, &v))
+        /* Level of detail: frames drawn while things move skip edges when the
+         * last timed draw overran; a still frame draws everything. */
+        if (a->query_pending) {
+            GLint avail = 0;
+            glGetQueryObjectiv(a->draw_query, GL_QUERY_RESULT_AVAILABLE, &avail);
+            if (avail) {
+                GLuint64 ns = 0;
+                glGetQueryObjectui64v(a->draw_query, GL_QUERY_RESULT, &ns);
+                a->draw_s = (double)ns * 1e-9;
+                a->query_pending = false;
+                uint32_t most = s.edge_count / 2000 > 1 ? s.edge_count / 2000 : 1;
+                if (a->query_stride == a->edge_stride) {
+                    if (a->draw_s > 0.024 && a->edge_stride < most)
+                        a->edge_stride *= 2;
+                    else if (a->draw_s < 0.008 && a->edge_stride > 1)
+                        a->edge_stride /= 2;
+                }
+            }
+        }
+        v.edge_stride = still ? 1 : a->edge_stride;
+        bool timing = !a->query_pending && a->draw_query;
+        if (timing)
+            glBeginQuery(GL_TIME_ELAPSED, a->draw_query);
+        bool drawn = render_draw(a->r, &s, &v);
+        if (timing) {
+            glEndQuery(GL_TIME_ELAPSED);
+            a->query_pending = true;
+            a->query_stride = v.edge_stride;
+        }
+        if (!drawn)
             return 1;
+        a->drawn_still = still;
+        a->dirty = false;
+        a->shown_stride = v.edge_stride;
         draw_hud(a);
         if (a->dump_path[0])
             write_dump(a);
@@ -969,6 +1056,8 @@ int app_run(const ipviz_options *o)
     if (!open_window(a))
         goto out_glfw;
     update_sizes(a);
+    a->edge_stride = 1;
+    glGenQueries(1, &a->draw_query);
     a->r = render_create(NULL);
     layout_params lp = {.dims = o->three_d ? 3 : 2, .iterations = o->iterations > 0 ? o->iterations : 0,
                         .seed = o->seed, .nx_compat = o->nx_compat};
@@ -999,6 +1088,8 @@ int app_run(const ipviz_options *o)
             status = 3;
     }
 out_window:
+    if (a->draw_query)
+        glDeleteQueries(1, &a->draw_query);
     loader_destroy(a->ld);
     render_destroy(a->r);
     layout_destroy(a->lay);

@@ -22,7 +22,7 @@ enum { B_POS = 0, B_EDGES = 1, B_NATTR = 2, B_EATTR = 3, B_FLAGS = 4, B_RESULT =
 enum {
     U_VP = 0, U_IMAGE = 1, U_TILE = 2, U_SCALE = 3, U_NODE_SCALE = 4, U_COLOR_MODE = 6,
     U_SIZE_MODE = 7, U_HOVERED = 8, U_SELECTED = 9, U_PERSPECTIVE = 10, U_EDGE_COLOR = 11,
-    U_EDGE_WIDTH = 12, U_HALO = 13, U_PALETTE = 16, U_PASS = 20, U_COUNT = 21, U_CURSOR = 22,
+    U_EDGE_WIDTH = 12, U_HALO = 13, U_DEPTH_REF = 14, U_EDGE_STRIDE = 15, U_PALETTE = 16, U_PASS = 20, U_COUNT = 21, U_CURSOR = 22,
     U_THRESHOLD = 23, U_CAP = 24
 };
 /* Compute passes (render_pass.comp.glsl). */
@@ -563,6 +563,7 @@ static void set_node_uniforms(GLuint prog, const render_view *v, const render_sc
     UNI(glProgramUniform1ui, prog, U_HOVERED, s->hovered);
     UNI(glProgramUniform1ui, prog, U_SELECTED, s->selected);
     UNI(glProgramUniform1i, prog, U_PERSPECTIVE, v->perspective ? 1 : 0);
+    UNI(glProgramUniform1f, prog, U_DEPTH_REF, v->depth_ref > 0 ? v->depth_ref : 1.0f);
 }
 
 static void bind_buffers(const render *r, const render_scene *s)
@@ -754,9 +755,11 @@ bool render_draw(render *r, const render_scene *s, const render_view *v)
         UNI(glProgramUniform1ui, r->prog_edge, U_SELECTED, s->selected);
         UNI(glProgramUniform4fv, r->prog_edge, U_EDGE_COLOR, 1, ec);
         UNI(glProgramUniform1f, r->prog_edge, U_EDGE_WIDTH, 1.0f);
+        uint32_t stride = v->edge_stride > 1 ? v->edge_stride : 1;
+        UNI(glProgramUniform1ui, r->prog_edge, U_EDGE_STRIDE, stride);
         glUseProgram(r->prog_edge);
         glBindVertexArray(r->vao_empty);
-        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)m);
+        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)((m + stride - 1) / stride));
     }
     set_view_uniforms(r->prog_node, v, s);
     set_node_uniforms(r->prog_node, v, s);

@@ -119,10 +119,13 @@ typedef struct render_view {
     float pixel_scale;     /* multiplies node radii, edge widths, text (1 = screen) */
     float node_scale;      /* extra node-size factor from the camera zoom (0 = 1) */
     bool perspective;      /* 3D: nodes shrink with distance */
+    float depth_ref;       /* 3D: eye distance at which nodes have their nominal size (0 = 1) */
     render_theme theme;
     render_color_mode color_mode;
     render_size_mode size_mode;
     bool labels;           /* draw the labels last placed by render_place_labels */
+    uint32_t edge_stride;  /* draw every k-th edge (0 or 1: all): a level of detail for
+                              frames drawn while things move on a slow GPU */
     bool transparent;      /* clear to alpha 0 instead of the theme background */
     bool no_clear;         /* the caller has bound, sized (glViewport) and cleared the
                               target: shot's tiles, with their own background */

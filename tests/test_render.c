@@ -267,6 +267,21 @@ static void test_gl(void)
     CHECK(color_dist(px_at(img, W, (int)(p0[0] + r0 - 1.5f), (int)p0[1]), bg) > 40);
     CHECK_COLOR(px_at(img, W, (int)(p3[0] + r3 + 2), (int)p3[1]), bg, 4);
 
+    /* Edge stride 2 (level of detail): edges 0 and 2 drawn, 1 and 3 not. */
+    {
+        render_view lv = v;
+        lv.edge_stride = 2;
+        CHECK(render_draw(r, &s, &lv));
+        uint8_t *li = read_image(W, H);
+        float m01[3] = {0.5f, 0.2f, 0}, m12[3] = {0.65f, 0.5f, 0}, q[2];
+        camera_world_to_screen(&cam, W, H, m01, q);
+        CHECK(color_dist(px_at(li, W, (int)q[0], (int)q[1]), bg) > 20);
+        camera_world_to_screen(&cam, W, H, m12, q);
+        CHECK(color_dist(px_at(img, W, (int)q[0], (int)q[1]), bg) > 20); /* drawn with all edges */
+        CHECK_COLOR(px_at(li, W, (int)q[0], (int)q[1]), bg, 2);
+        free(li);
+    }
+
     /* Tiled: four 128x128 tiles equal the whole image. */
     int diff = 0;
     for (int ty = 0; ty < 2; ty++)
