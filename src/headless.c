@@ -24,6 +24,7 @@
 #include "layout.h"
 #include "loader.h"
 #include "log.h"
+#include "picture.h"
 #include "render.h"
 #include "shot.h"
 
@@ -131,10 +132,7 @@ static bool picture_prepare(const ipviz_options *o, picture_plan *p)
         log_error("--theme %s: expected dark, light or seed", o->theme);
         return false;
     }
-    uint32_t bg = render_background_rgba(p->theme);
-    p->background[0] = (float)((bg >> 24) & 255) / 255.0f;
-    p->background[1] = (float)((bg >> 16) & 255) / 255.0f;
-    p->background[2] = (float)((bg >> 8) & 255) / 255.0f;
+    picture_theme_background(p->theme, p->background);
     if (o->background && !strcmp(o->background, "transparent"))
         p->transparent = true;
     else if (o->background && !parse_color(o->background, p->background)) {
@@ -157,26 +155,6 @@ static bool picture_prepare(const ipviz_options *o, picture_plan *p)
         return false;
     }
     return true;
-}
-
-typedef struct tile_draw {
-    render *r;
-    const render_scene *scene;
-    const render_view *view;
-    bool ok;
-} tile_draw;
-
-static void draw_tile(void *user, const shot_tile *t)
-{
-    tile_draw *td = user;
-    render_view v = *td->view;
-    v.tile_x = t->x;
-    v.tile_y = t->image_h - (t->y + t->h);
-    v.tile_w = t->w;
-    v.tile_h = t->h;
-    v.no_clear = true;
-    if (!render_draw(td->r, td->scene, &v))
-        td->ok = false;
 }
 
 static void progress_line(const char *what, double frac, bool final)
@@ -231,22 +209,19 @@ static bool picture_write(const ipviz_options *o, const picture_plan *p, const g
     float small = (float)(p->width < p->height ? p->width : p->height);
     camera_fit(&cam, p->width, p->height, lo, hi, small > 0 ? margin_px / small : 0.05f);
     camera_snap(&cam);
+    if (o->three_d) /* nominal node size at the framing distance, as the window does */
+        v.depth_ref = cam.target.distance;
     camera_view_proj(&cam, p->width, p->height, v.view_proj);
-    if (p->labels)
-        render_place_labels(r, &sc, &v);
-    tile_draw td = {.r = r, .scene = &sc, .view = &v, .ok = true};
     bool big = (double)p->width * p->height > 16e6 && o->progress;
-    shot_desc d = {.width = p->width, .height = p->height, .transparent = p->transparent,
-                   .background = {p->background[0], p->background[1], p->background[2]},
-                   .depth = false, .draw = draw_tile, .user = &td,
-                   .progress = big ? render_progress : NULL, .progress_user = (void *)p};
-    shot_image *img = shot_render(&d, err, sizeof err);
+    picture_desc pd = {.r = r, .scene = &sc, .view = &v,
+                       .background = p->transparent ? NULL : p->background,
+                       .progress = big ? render_progress : NULL, .progress_user = (void *)p};
+    shot_image *img = picture_render(&pd, err, sizeof err);
     render_destroy(r);
     if (big && img)
         fprintf(stderr, "\n");
-    if (!img || !td.ok) {
-        log_error("-o %s: %s", o->output, img ? "drawing failed" : err);
-        shot_image_destroy(img);
+    if (!img) {
+        log_error("-o %s: %s", o->output, err);
         return false;
     }
     *render_s = now() - t0;
