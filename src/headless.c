@@ -179,7 +179,7 @@ static void render_progress(void *user, double frac)
 /* Draws the laid-out graph (the layout's buffers, current context) and
  * writes the PNG. Returns false after logging a one-line error. */
 static bool picture_write(const ipviz_options *o, const picture_plan *p, const graph *g, layout *lay,
-                          double *render_s, double *png_s)
+                          double *render_s, double *png_s, int *labels)
 {
     char err[512];
     double t0 = now();
@@ -215,7 +215,8 @@ static bool picture_write(const ipviz_options *o, const picture_plan *p, const g
     bool big = (double)p->width * p->height > 16e6 && o->progress;
     picture_desc pd = {.r = r, .scene = &sc, .view = &v,
                        .background = p->transparent ? NULL : p->background,
-                       .progress = big ? render_progress : NULL, .progress_user = (void *)p};
+                       .progress = big ? render_progress : NULL, .progress_user = (void *)p,
+                       .labels_placed = labels};
     shot_image *img = picture_render(&pd, err, sizeof err);
     render_destroy(r);
     if (big && img)
@@ -310,6 +311,7 @@ int headless_run(const ipviz_options *o)
 
     bool want_layout = steps_wanted > 0 && n > 0;
     double picture_render_s = 0, picture_png_s = 0;
+    int picture_labels = 0;
     if (o->output && nothing)
         log_error("-o %s: not written, no capture could be read", o->output);
     if ((want_layout || o->output) && !nothing) {
@@ -343,7 +345,8 @@ int headless_run(const ipviz_options *o)
             layout_s = now() - t1;
             layout_note = layout_converged(lay) && steps_done < steps_wanted ? "stopped early: converged" : "";
         }
-        if (o->output && !picture_write(o, &pic, g, lay, &picture_render_s, &picture_png_s))
+        if (o->output && !picture_write(o, &pic, g, lay, &picture_render_s, &picture_png_s,
+                                      &picture_labels))
             status = 1;
         layout_destroy(lay);
         glctx_destroy(ctx);
@@ -362,8 +365,8 @@ int headless_run(const ipviz_options *o)
     if (o->stats) {
         print_stats(o, ld, g, read_s, steps_done, layout_s, layout_note);
         if (o->output && picture_render_s > 0)
-            printf("picture      %dx%d, draw %.3f s, png %.3f s\n", pic.width, pic.height,
-                   picture_render_s, picture_png_s);
+            printf("picture      %dx%d, %d labels, draw %.3f s, png %.3f s\n", pic.width,
+                   pic.height, picture_labels, picture_render_s, picture_png_s);
     }
 out:
     free(pos);

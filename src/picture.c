@@ -39,8 +39,9 @@ shot_image *picture_render(const picture_desc *d, char *err, size_t errlen)
     render_view v = *d->view;
     v.tile_x = v.tile_y = v.tile_w = v.tile_h = 0;
     v.no_clear = true;
-    if (v.labels)
-        render_place_labels(d->r, d->scene, &v);
+    int placed = v.labels ? render_place_labels(d->r, d->scene, &v) : 0;
+    if (d->labels_placed)
+        *d->labels_placed = placed;
     tile_draw td = {.r = d->r, .scene = d->scene, .view = &v, .ok = true};
     shot_desc sd = {.width = v.image_w, .height = v.image_h, .transparent = v.transparent,
                     .draw = draw_tile, .user = &td, .progress = d->progress,

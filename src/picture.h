@@ -27,6 +27,7 @@ typedef struct picture_desc {
     const float *background;   /* rgb 0..1; NULL = the theme's background */
     shot_progress_fn progress; /* optional, after each tile */
     void *progress_user;
+    int *labels_placed;        /* optional out: labels drawn */
 } picture_desc;
 
 /* Renders the picture. NULL with a one-line reason in err on failure. */
