@@ -291,7 +291,7 @@ static void out_time(out *o, int64_t ns)
     o->len = (size_t)(put_time(p, ns) - o->buf);
 }
 
-/* A finite float in the shortest "%.9g" form that reads back exactly. */
+/* A finite float with 9 significant digits ("%.9g"): reads back as the same float. */
 static void out_float(out *o, float f)
 {
     char *p = out_room(o, 32);

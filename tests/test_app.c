@@ -303,7 +303,7 @@ int main(int argc, char **argv)
     const char *script = test_tmp_path("app_script.txt");
     const char *plain = test_tmp_path("app_plain.ppm"), *plain_st = test_tmp_path("app_plain.state");
     const char *lab = test_tmp_path("app_labels.ppm"), *lab_st = test_tmp_path("app_labels.state");
-    const char *found_st = test_tmp_path("app_found.state");
+    const char *found_st = test_tmp_path("app_found.state"), *drag_st = test_tmp_path("app_drag.state");
     FILE *f = fopen(script, "w");
     fprintf(f,
             "# streaming: the first part is drawn while the input is still open\n"
@@ -317,8 +317,10 @@ int main(int argc, char **argv)
             "move 3 590\ntype /10.0.0.7\nkey enter\nwait 2\nwait-camera\nwait 2\nprint\nstate %s\n"
             "type /192.168.7.0/24\nkey enter\nwait 1\nprint\n"
             "type /10.9.9.9\nkey enter\nwait 1\nprint\n"
+            "wait-camera\nmove-node 192.168.7.4\ndown\nmove 120 110\nmove 100 100\nup\nwait 2\n"
+            "print\nstate %s\n"
             "quit\n",
-            FIRST_NODES, plain, plain_st, lab, lab_st, found_st);
+            FIRST_NODES, plain, plain_st, lab, lab_st, found_st, drag_st);
     fclose(f);
 
     char *out = NULL;
@@ -440,6 +442,21 @@ int main(int argc, char **argv)
     CHECK_STR(field(line, "selected", v, sizeof v), "192.168.7.4");
     nth_line(out, 7, line, sizeof line); /* no match: the selection stays */
     CHECK_STR(field(line, "selected", v, sizeof v), "192.168.7.4");
+
+    /* 5. Dragging a node moves it under the pointer (and pins it there, so the
+     *    paused-then-resumed layout keeps it); a drag is not a click. */
+    nth_line(out, 8, line, sizeof line);
+    CHECK_STR(field(line, "selected", v, sizeof v), "192.168.7.4");
+    n = read_state(drag_st, ns, 64);
+    bool seen = false;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(ns[i].addr, "192.168.7.4")) {
+            seen = true;
+            if (fabsf(ns[i].x - 100) > 1.5f || fabsf(ns[i].y - 100) > 1.5f)
+                fprintf(stderr, "dragged 192.168.7.4 is at (%.1f,%.1f), expected (100,100)\n", ns[i].x, ns[i].y);
+            CHECK(fabsf(ns[i].x - 100) <= 1.5f && fabsf(ns[i].y - 100) <= 1.5f);
+        }
+    CHECK(seen);
 
     free(out);
     free(first.p);
