@@ -312,44 +312,81 @@ int headless_run(const ipviz_options *o)
     bool want_layout = steps_wanted > 0 && n > 0;
     double picture_render_s = 0, picture_png_s = 0;
     int picture_labels = 0;
+    static char note[512];
     if (o->output && nothing)
         log_error("-o %s: not written, no capture could be read", o->output);
     if ((want_layout || o->output) && !nothing) {
         glctx *ctx = glctx_create_headless(err, sizeof err);
-        if (!ctx) {
+        if (!ctx && o->output) {
             log_error("%s", err);
             status = 1;
             goto out;
         }
-        double t1 = now();
-        layout *lay = NULL;
-        if (n > 0) {
-            lay = layout_create(&lp);
-            if (!lay || !layout_sync(lay, g)) {
-                log_error("the layout could not start on %s; use -n 0 to export without layout",
-                          glctx_renderer());
-                layout_destroy(lay);
-                glctx_destroy(ctx);
+        if (!ctx) {
+            /* no GL 4.3: the CPU reference runs the same steps */
+            log_warn("%s; laying out on the CPU instead", err);
+            double t1 = now();
+            uint32_t *ed = malloc((size_t)m * 8 + 8);
+            layout_ref *r = NULL;
+            if (ed) {
+                for (uint32_t k = 0; k < m; k++) {
+                    ed[2 * k] = graph_edge_at(g, k)->a;
+                    ed[2 * k + 1] = graph_edge_at(g, k)->b;
+                }
+                r = layout_ref_create(&lp, n, m, ed, NULL);
+            }
+            free(ed);
+            if (!r) {
+                log_error("out of memory for the CPU layout of %u nodes", n);
                 status = 1;
                 goto out;
             }
-        }
-        if (want_layout) {
-            while (steps_done < steps_wanted) {
-                int k = layout_step(lay, steps_wanted - steps_done < 10 ? steps_wanted - steps_done : 10);
-                if (k <= 0)
-                    break;
-                steps_done += k;
-            }
-            layout_read_positions(lay, pos, dims);
+            steps_done = layout_ref_step(r, steps_wanted);
+            const float *rp = layout_ref_positions(r);
+            for (uint32_t i = 0; i < n; i++)
+                for (int k = 0; k < dims; k++)
+                    pos[(size_t)i * dims + k] = rp[4 * (size_t)i + k];
             layout_s = now() - t1;
-            layout_note = layout_converged(lay) && steps_done < steps_wanted ? "stopped early: converged" : "";
+            snprintf(note, sizeof note, "%son the CPU (no GL context)",
+                     layout_ref_converged(r) && steps_done < steps_wanted ? "stopped early: converged, " : "");
+            layout_note = note;
+            layout_ref_destroy(r);
+        } else {
+            double t1 = now();
+            layout *lay = NULL;
+            if (n > 0) {
+                lay = layout_create(&lp);
+                if (!lay || !layout_sync(lay, g)) {
+                    log_error("the layout could not start on %s; use -n 0 to export without layout",
+                              glctx_renderer());
+                    layout_destroy(lay);
+                    glctx_destroy(ctx);
+                    status = 1;
+                    goto out;
+                }
+            }
+            if (want_layout) {
+                bool exact = layout_exact(lay);
+                while (steps_done < steps_wanted) {
+                    int k = layout_step(lay, steps_wanted - steps_done < 10 ? steps_wanted - steps_done : 10);
+                    if (k <= 0)
+                        break;
+                    steps_done += k;
+                }
+                layout_read_positions(lay, pos, dims);
+                layout_s = now() - t1;
+                bool early = layout_converged(lay) && steps_done < steps_wanted;
+                snprintf(note, sizeof note, "%s (movement %.3g), %s repulsion, %s",
+                         early ? "stopped early: converged" : "ran every step", layout_last_move(lay),
+                         exact ? "exact" : "grid", glctx_renderer());
+                layout_note = note;
+            }
+            if (o->output && !picture_write(o, &pic, g, lay, &picture_render_s, &picture_png_s,
+                                          &picture_labels))
+                status = 1;
+            layout_destroy(lay);
+            glctx_destroy(ctx);
         }
-        if (o->output && !picture_write(o, &pic, g, lay, &picture_render_s, &picture_png_s,
-                                      &picture_labels))
-            status = 1;
-        layout_destroy(lay);
-        glctx_destroy(ctx);
     }
 
     for (int i = 0; i < o->nexports; i++) {

@@ -1,17 +1,758 @@
-/* layout: STUB, replaced by the layout module's implementation. */
+/* layout: the GPU solver (see layout.h for the design). Buffer sizes only
+ * grow, by doubling, copying the live prefix; kernels are built from
+ * shaders/layout_*.glsl with the numbers of layout_gpu.h prepended. */
 #include "layout.h"
-layout *layout_create(const layout_params *params) { (void)params; return NULL; }
-void layout_destroy(layout *l) { (void)l; }
-bool layout_sync(layout *l, const graph *g) { (void)l; (void)g; return false; }
-int layout_step(layout *l, int steps) { (void)l; (void)steps; return 0; }
-bool layout_converged(const layout *l) { (void)l; return false; }
-void layout_set_paused(layout *l, bool paused) { (void)l; (void)paused; }
-bool layout_paused(const layout *l) { (void)l; return false; }
-void layout_reheat(layout *l) { (void)l; }
-void layout_pin(layout *l, uint32_t node, const float xyz[3]) { (void)l; (void)node; (void)xyz; }
-void layout_unpin(layout *l, uint32_t node) { (void)l; (void)node; }
-uint32_t layout_node_count(const layout *l) { (void)l; return 0; }
-uint32_t layout_edge_count(const layout *l) { (void)l; return 0; }
-GLuint layout_position_buffer(const layout *l) { (void)l; return 0; }
-GLuint layout_edge_buffer(const layout *l) { (void)l; return 0; }
-bool layout_read_positions(layout *l, float *out, int dims) { (void)l; (void)out; (void)dims; return false; }
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout_gpu.h"
+#include "log.h"
+#include "shader.h"
+
+enum { P_EXACT, P_GRID, P_MOVE, P_PLACE, P_BBOX, P_COUNT, P_SCAN_LOCAL, P_SCAN_BLOCKS,
+       P_SCAN_ADD, P_SCATTER, P_CELLSUM_FINE, P_CELLSUM_LEVEL, P_CELLCOM, P_N };
+
+static const struct {
+    const char *file, *define;
+} kernels[P_N] = {
+    [P_EXACT] = {"layout_force.comp.glsl", "EXACT"},
+    [P_GRID] = {"layout_force.comp.glsl", "GRID"},
+    [P_MOVE] = {"layout_move.comp.glsl", "MOVE"},
+    [P_PLACE] = {"layout_place.comp.glsl", "PLACE"},
+    [P_BBOX] = {"layout_grid.comp.glsl", "K_BBOX"},
+    [P_COUNT] = {"layout_grid.comp.glsl", "K_COUNT"},
+    [P_SCAN_LOCAL] = {"layout_grid.comp.glsl", "K_SCAN_LOCAL"},
+    [P_SCAN_BLOCKS] = {"layout_grid.comp.glsl", "K_SCAN_BLOCKS"},
+    [P_SCAN_ADD] = {"layout_grid.comp.glsl", "K_SCAN_ADD"},
+    [P_SCATTER] = {"layout_grid.comp.glsl", "K_SCATTER"},
+    [P_CELLSUM_FINE] = {"layout_grid.comp.glsl", "K_CELLSUM_FINE"},
+    [P_CELLSUM_LEVEL] = {"layout_grid.comp.glsl", "K_CELLSUM_LEVEL"},
+    [P_CELLCOM] = {"layout_grid.comp.glsl", "K_CELLCOM"},
+};
+
+/* Shader storage buffers, indexed by their binding number. */
+enum { NBUF = LAYOUT_B_PLACE + 1 };
+
+struct layout {
+    layout_params p;
+    layout_schedule sched;
+    bool started, paused;
+    uint32_t n, m; /* synced */
+    GLuint prog[P_N];
+    GLuint ubo;
+    GLuint buf[NBUF];
+    size_t bytes[NBUF];
+    /* CPU side of the adjacency: CSR with slack (see layout.h) */
+    uint32_t node_cap;          /* allocated length of off/deg/room/pinned */
+    uint32_t *off, *deg, *room; /* per node: first entry, entries, room */
+    uint32_t *adj;              /* 2 uints per entry: neighbour, weight bits */
+    uint32_t adj_used, adj_cap; /* entries */
+    uint64_t adj_live;          /* sum of degrees */
+    /* changed ranges, uploaded at the end of a sync */
+    uint32_t *dirty_nodes, ndirty_nodes, dirty_nodes_cap;
+    uint32_t *dirty_adj, ndirty_adj, dirty_adj_cap; /* pairs: first entry, count */
+    bool full_upload;
+    float *partial;
+    size_t partial_cap;
+};
+
+/* --- GL helpers --- */
+
+static GLuint build(int k)
+{
+    char defs[1200];
+    const char *renderer = (const char *)glGetString(GL_RENDERER);
+    bool cpu = renderer && (strstr(renderer, "llvmpipe") || strstr(renderer, "softpipe") ||
+                            strstr(renderer, "SwiftShader"));
+    snprintf(defs, sizeof defs,
+             "#version 430\n%s#define %s 1\n#define LAYOUT_WG %du\n#define LAYOUT_SCAN_BLOCK %du\n"
+             "#define LAYOUT_B_CONSTS %d\n#define LAYOUT_B_POS %d\n#define LAYOUT_B_EDGES %d\n"
+             "#define LAYOUT_B_DISP %d\n#define LAYOUT_B_CSR_OFF %d\n#define LAYOUT_B_CSR_ADJ %d\n"
+             "#define LAYOUT_B_FLAGS %d\n#define LAYOUT_B_BBOX %d\n#define LAYOUT_B_NODE_CELL %d\n"
+             "#define LAYOUT_B_CELLS %d\n#define LAYOUT_B_SORTED %d\n#define LAYOUT_B_CELLSUM %d\n"
+             "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n"
+             "#define LAYOUT_U_LEVEL %d\n#define LAYOUT_U_COUNT %d\n#define LAYOUT_U_RADIUS %d\n"
+             "#define LAYOUT_STEP %#.9g\n",
+             cpu ? "#define NO_TILE 1\n" : "", kernels[k].define, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
+             LAYOUT_B_EDGES, LAYOUT_B_DISP, LAYOUT_B_CSR_OFF, LAYOUT_B_CSR_ADJ, LAYOUT_B_FLAGS,
+             LAYOUT_B_BBOX, LAYOUT_B_NODE_CELL, LAYOUT_B_CELLS, LAYOUT_B_SORTED, LAYOUT_B_CELLSUM,
+             LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
+             LAYOUT_U_RADIUS, (double)LAYOUT_STEP);
+    char *common = shader_source("layout_common.glsl");
+    char *body = shader_source(kernels[k].file);
+    if (!common || !body) {
+        log_error("shader %s is missing from the build", common ? kernels[k].file : "layout_common.glsl");
+        shader_release(common);
+        shader_release(body);
+        return 0;
+    }
+    const char *srcs[3] = {defs, common, body};
+    GLuint s = glCreateShader(GL_COMPUTE_SHADER);
+    glShaderSource(s, 3, srcs, NULL);
+    glCompileShader(s);
+    shader_release(common);
+    shader_release(body);
+    GLint ok = 0;
+    glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
+    char msg[2048];
+    if (!ok) {
+        glGetShaderInfoLog(s, sizeof msg, NULL, msg);
+        log_error("shader %s (%s) does not compile: %s", kernels[k].file, kernels[k].define, msg);
+        glDeleteShader(s);
+        return 0;
+    }
+    GLuint p = glCreateProgram();
+    glAttachShader(p, s);
+    glLinkProgram(p);
+    glDeleteShader(s);
+    glGetProgramiv(p, GL_LINK_STATUS, &ok);
+    if (!ok) {
+        glGetProgramInfoLog(p, sizeof msg, NULL, msg);
+        log_error("shader %s (%s) does not link: %s", kernels[k].file, kernels[k].define, msg);
+        glDeleteProgram(p);
+        return 0;
+    }
+    return p;
+}
+
+/* Makes buffer b hold at least need bytes, keeping its first keep bytes. */
+static void ensure(layout *l, int b, size_t need, size_t keep)
+{
+    if (need <= l->bytes[b] && l->buf[b])
+        return;
+    size_t sz = l->bytes[b] ? l->bytes[b] : 256;
+    while (sz < need)
+        sz *= 2;
+    GLuint nb;
+    glGenBuffers(1, &nb);
+    glBindBuffer(GL_COPY_WRITE_BUFFER, nb);
+    glBufferData(GL_COPY_WRITE_BUFFER, (GLsizeiptr)sz, NULL, GL_DYNAMIC_DRAW);
+    if (l->buf[b] && keep) {
+        glBindBuffer(GL_COPY_READ_BUFFER, l->buf[b]);
+        glCopyBufferSubData(GL_COPY_READ_BUFFER, GL_COPY_WRITE_BUFFER, 0, 0,
+                            (GLsizeiptr)(keep < l->bytes[b] ? keep : l->bytes[b]));
+    }
+    if (l->buf[b])
+        glDeleteBuffers(1, &l->buf[b]);
+    l->buf[b] = nb;
+    l->bytes[b] = sz;
+}
+
+static void upload(layout *l, int b, size_t offset, size_t bytes, const void *data)
+{
+    if (!bytes)
+        return;
+    glBindBuffer(GL_COPY_WRITE_BUFFER, l->buf[b]);
+    glBufferSubData(GL_COPY_WRITE_BUFFER, (GLintptr)offset, (GLsizeiptr)bytes, data);
+}
+
+static void clear_u32(layout *l, int b, size_t offset, size_t bytes)
+{
+    if (!bytes)
+        return;
+    glBindBuffer(GL_COPY_WRITE_BUFFER, l->buf[b]);
+    glClearBufferSubData(GL_COPY_WRITE_BUFFER, GL_R32UI, (GLintptr)offset, (GLsizeiptr)bytes,
+                         GL_RED_INTEGER, GL_UNSIGNED_INT, NULL);
+}
+
+static void bind_all(layout *l)
+{
+    glBindBufferBase(GL_UNIFORM_BUFFER, LAYOUT_B_CONSTS, l->ubo);
+    for (int b = 0; b < NBUF; b++)
+        if (l->buf[b])
+            glBindBufferBase(GL_SHADER_STORAGE_BUFFER, (GLuint)b, l->buf[b]);
+}
+
+static void run(layout *l, int k, uint32_t items)
+{
+    glUseProgram(l->prog[k]);
+    glDispatchCompute((items + LAYOUT_WG - 1) / LAYOUT_WG, 1, 1);
+    glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT);
+}
+
+/* --- create / destroy --- */
+
+layout *layout_create(const layout_params *params)
+{
+    layout *l = calloc(1, sizeof *l);
+    if (!l) {
+        log_error("out of memory");
+        return NULL;
+    }
+    l->p = layout_params_resolve(params);
+    if (!params || params->exact_max == 0) {
+        /* all-pairs is cheap on a real GPU up to tens of thousands of nodes */
+        const char *r = (const char *)glGetString(GL_RENDERER);
+        bool cpu = r && (strstr(r, "llvmpipe") || strstr(r, "softpipe") || strstr(r, "SwiftShader"));
+        l->p.exact_max = cpu ? 1024 : 16384;
+    }
+    GLint blocks = 0;
+    glGetIntegerv(GL_MAX_COMPUTE_SHADER_STORAGE_BLOCKS, &blocks);
+    GLint bindings = 0;
+    glGetIntegerv(GL_MAX_SHADER_STORAGE_BUFFER_BINDINGS, &bindings);
+    if (blocks < 8 || bindings < NBUF) {
+        log_error("layout: the GL driver offers %d storage buffer bindings (%d per compute "
+                  "shader); %d and 8 are needed", bindings, blocks, NBUF);
+        free(l);
+        return NULL;
+    }
+    for (int k = 0; k < P_N; k++)
+        if (!(l->prog[k] = build(k))) {
+            layout_destroy(l);
+            return NULL;
+        }
+    glGenBuffers(1, &l->ubo);
+    glBindBuffer(GL_UNIFORM_BUFFER, l->ubo);
+    glBufferData(GL_UNIFORM_BUFFER, sizeof(layout_consts), NULL, GL_DYNAMIC_DRAW);
+    ensure(l, LAYOUT_B_BBOX, 32, 0);
+    ensure(l, LAYOUT_B_POS, 16, 0);
+    ensure(l, LAYOUT_B_EDGES, 8, 0);
+    if (glGetError() != GL_NO_ERROR) {
+        log_error("layout: cannot create GPU buffers");
+        layout_destroy(l);
+        return NULL;
+    }
+    return l;
+}
+
+void layout_destroy(layout *l)
+{
+    if (!l)
+        return;
+    for (int k = 0; k < P_N; k++)
+        if (l->prog[k])
+            glDeleteProgram(l->prog[k]);
+    for (int b = 0; b < NBUF; b++)
+        if (l->buf[b])
+            glDeleteBuffers(1, &l->buf[b]);
+    if (l->ubo)
+        glDeleteBuffers(1, &l->ubo);
+    free(l->off);
+    free(l->deg);
+    free(l->room);
+    free(l->adj);
+    free(l->dirty_nodes);
+    free(l->dirty_adj);
+    free(l->partial);
+    free(l);
+}
+
+/* --- adjacency with slack --- */
+
+static bool grow_u32(uint32_t **a, uint32_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return true;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    if (c > UINT32_MAX)
+        return false;
+    uint32_t *na = realloc(*a, c * sizeof *na);
+    if (!na)
+        return false;
+    *a = na;
+    *cap = (uint32_t)c;
+    return true;
+}
+
+static bool mark_node(layout *l, uint32_t v)
+{
+    if (l->full_upload)
+        return true;
+    if (!grow_u32(&l->dirty_nodes, &l->dirty_nodes_cap, (size_t)l->ndirty_nodes + 1))
+        return false;
+    l->dirty_nodes[l->ndirty_nodes++] = v;
+    return true;
+}
+
+static bool mark_adj(layout *l, uint32_t first, uint32_t count)
+{
+    if (l->full_upload || !count)
+        return true;
+    if (!grow_u32(&l->dirty_adj, &l->dirty_adj_cap, (size_t)l->ndirty_adj * 2 + 2))
+        return false;
+    l->dirty_adj[2 * l->ndirty_adj] = first;
+    l->dirty_adj[2 * l->ndirty_adj + 1] = count;
+    l->ndirty_adj++;
+    return true;
+}
+
+static bool reserve_adj(layout *l, size_t entries)
+{
+    uint32_t cap2 = l->adj_cap * 2;
+    if (!grow_u32(&l->adj, &cap2, entries * 2))
+        return false;
+    l->adj_cap = cap2 / 2;
+    return true;
+}
+
+static bool add_neighbour(layout *l, uint32_t v, uint32_t u, float w)
+{
+    if (l->deg[v] == l->room[v]) {
+        uint32_t room = l->room[v] ? 2 * l->room[v] : 4;
+        if (!reserve_adj(l, (size_t)l->adj_used + room))
+            return false;
+        memmove(l->adj + 2 * (size_t)l->adj_used, l->adj + 2 * (size_t)l->off[v],
+                2 * sizeof *l->adj * l->deg[v]);
+        l->off[v] = l->adj_used;
+        l->room[v] = room;
+        l->adj_used += room;
+        if (!mark_adj(l, l->off[v], l->deg[v]) || !mark_node(l, v))
+            return false;
+    }
+    uint32_t e = l->off[v] + l->deg[v]++;
+    l->adj[2 * (size_t)e] = u;
+    memcpy(&l->adj[2 * (size_t)e + 1], &w, sizeof w);
+    l->adj_live++;
+    return mark_adj(l, e, 1) && mark_node(l, v);
+}
+
+/* Rewrites the adjacency without holes; everything is uploaded afterwards. */
+static bool compact(layout *l, uint32_t n)
+{
+    size_t total = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        uint32_t room = 4;
+        while (room < l->deg[v])
+            room *= 2;
+        total += room;
+    }
+    uint32_t *na = malloc((total ? total : 1) * 2 * sizeof *na);
+    if (!na || total > UINT32_MAX) {
+        free(na);
+        return false;
+    }
+    size_t at = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        uint32_t room = 4;
+        while (room < l->deg[v])
+            room *= 2;
+        memcpy(na + 2 * at, l->adj + 2 * (size_t)l->off[v], 2 * sizeof *na * l->deg[v]);
+        l->off[v] = (uint32_t)at;
+        l->room[v] = room;
+        at += room;
+    }
+    free(l->adj);
+    l->adj = na;
+    l->adj_cap = (uint32_t)(total ? total : 1);
+    l->adj_used = (uint32_t)total;
+    l->full_upload = true;
+    return true;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_range(const void *a, const void *b) { return cmp_u32(a, b); }
+
+/* Sends the changed parts of the adjacency to the GPU. */
+static void upload_adjacency(layout *l, uint32_t n_old, uint32_t n)
+{
+    ensure(l, LAYOUT_B_CSR_OFF, (size_t)n * 8 + 8, (size_t)n_old * 8);
+    ensure(l, LAYOUT_B_CSR_ADJ, (size_t)l->adj_used * 8 + 8, l->full_upload ? 0 : l->bytes[LAYOUT_B_CSR_ADJ]);
+    uint32_t pair[2];
+    bool all_nodes = l->full_upload || l->ndirty_nodes > n / 8;
+    if (all_nodes) {
+        uint32_t *tmp = malloc((size_t)n * 8 + 8);
+        if (tmp) {
+            for (uint32_t v = 0; v < n; v++) {
+                tmp[2 * v] = l->off[v];
+                tmp[2 * v + 1] = l->deg[v];
+            }
+            upload(l, LAYOUT_B_CSR_OFF, 0, (size_t)n * 8, tmp);
+            free(tmp);
+        }
+    } else {
+        qsort(l->dirty_nodes, l->ndirty_nodes, sizeof *l->dirty_nodes, cmp_u32);
+        for (uint32_t k = 0; k < l->ndirty_nodes; k++) {
+            uint32_t v = l->dirty_nodes[k];
+            if (k && l->dirty_nodes[k - 1] == v)
+                continue;
+            pair[0] = l->off[v];
+            pair[1] = l->deg[v];
+            upload(l, LAYOUT_B_CSR_OFF, (size_t)v * 8, 8, pair);
+        }
+        /* new nodes without edges still need (0, 0) */
+        for (uint32_t v = n_old; v < n; v++)
+            if (l->deg[v] == 0) {
+                pair[0] = pair[1] = 0;
+                upload(l, LAYOUT_B_CSR_OFF, (size_t)v * 8, 8, pair);
+            }
+    }
+    size_t dirty = 0;
+    for (uint32_t k = 0; k < l->ndirty_adj; k++)
+        dirty += l->dirty_adj[2 * k + 1];
+    if (l->full_upload || dirty > l->adj_used / 8) {
+        upload(l, LAYOUT_B_CSR_ADJ, 0, (size_t)l->adj_used * 8, l->adj);
+    } else {
+        qsort(l->dirty_adj, l->ndirty_adj, 2 * sizeof *l->dirty_adj, cmp_range);
+        uint32_t k = 0;
+        while (k < l->ndirty_adj) {
+            uint32_t lo = l->dirty_adj[2 * k], hi = lo + l->dirty_adj[2 * k + 1];
+            for (k++; k < l->ndirty_adj && l->dirty_adj[2 * k] <= hi + 16; k++) {
+                uint32_t e = l->dirty_adj[2 * k] + l->dirty_adj[2 * k + 1];
+                hi = e > hi ? e : hi;
+            }
+            upload(l, LAYOUT_B_CSR_ADJ, (size_t)lo * 8, (size_t)(hi - lo) * 8, l->adj + 2 * (size_t)lo);
+        }
+    }
+    l->ndirty_nodes = l->ndirty_adj = 0;
+    l->full_upload = false;
+}
+
+/* --- growth --- */
+
+static float edge_weight(const layout *l, uint64_t packets)
+{
+    if (!l->p.weight_packets)
+        return 1.0f;
+    return 1.0f + log2f((float)(packets ? packets : 1));
+}
+
+bool layout_append(layout *l, uint32_t n, uint32_t m, const uint32_t *edges, const float *weights)
+{
+    uint32_t n_old = l->n;
+    if (n < n_old)
+        n = n_old;
+    if (n == n_old && m == 0)
+        return true;
+    if (n > l->node_cap) {
+        uint32_t c = l->node_cap ? l->node_cap : 64;
+        while (c < n)
+            c = c > UINT32_MAX / 2 ? UINT32_MAX : 2 * c;
+        uint32_t *o = realloc(l->off, (size_t)c * sizeof *o);
+        if (o)
+            l->off = o;
+        uint32_t *d = realloc(l->deg, (size_t)c * sizeof *d);
+        if (d)
+            l->deg = d;
+        uint32_t *r = realloc(l->room, (size_t)c * sizeof *r);
+        if (r)
+            l->room = r;
+        if (!o || !d || !r) {
+            log_error("layout: out of memory for %u nodes", n);
+            return false;
+        }
+        l->node_cap = c;
+    }
+    for (uint32_t v = n_old; v < n; v++)
+        l->off[v] = l->deg[v] = l->room[v] = 0;
+    if (n_old == 0)
+        l->full_upload = true;
+    for (uint32_t e = 0; e < m; e++) {
+        uint32_t a = edges[2 * e], b = edges[2 * e + 1];
+        if (a >= n || b >= n) {
+            log_error("layout: edge %u-%u names a node beyond %u", a, b, n);
+            return false;
+        }
+        if (a == b)
+            continue;
+        float w = weights ? weights[e] : 1.0f;
+        if (!add_neighbour(l, a, b, w) || !add_neighbour(l, b, a, w)) {
+            log_error("layout: out of memory for %u edges", l->m + m);
+            return false;
+        }
+    }
+    if (l->adj_used > 2 * l->adj_live + 4 * (uint64_t)n && !compact(l, n)) {
+        log_error("layout: out of memory compacting the adjacency");
+        return false;
+    }
+
+    /* GPU: edges for the renderer, adjacency, new positions and flags */
+    ensure(l, LAYOUT_B_EDGES, ((size_t)l->m + m) * 8 + 8, (size_t)l->m * 8);
+    upload(l, LAYOUT_B_EDGES, (size_t)l->m * 8, (size_t)m * 8, edges);
+    upload_adjacency(l, n_old, n);
+    ensure(l, LAYOUT_B_POS, (size_t)n * 16, (size_t)n_old * 16);
+    ensure(l, LAYOUT_B_DISP, (size_t)n * 16, 0);
+    ensure(l, LAYOUT_B_FLAGS, (size_t)n * 4, (size_t)n_old * 4);
+    clear_u32(l, LAYOUT_B_FLAGS, (size_t)n_old * 4, (size_t)(n - n_old) * 4);
+    float *init = calloc((size_t)(n - n_old) * 4 + 4, sizeof *init);
+    if (!init) {
+        log_error("layout: out of memory for %u nodes", n);
+        return false;
+    }
+    float dom = layout_domain(&l->p, n);
+    float lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
+    for (uint32_t v = n_old; v < n; v++) {
+        float u[3] = {0, 0, 0}, *p = init + 4 * (size_t)(v - n_old);
+        layout_initial_position(l->p.seed, v, l->p.dims, u);
+        for (int k = 0; k < l->p.dims; k++)
+            p[k] = l->p.nx_compat ? u[k] : (u[k] - 0.5f) * dom;
+        for (int k = 0; k < 2; k++) {
+            lo[k] = fminf(lo[k], p[k]);
+            hi[k] = fmaxf(hi[k], p[k]);
+        }
+    }
+    upload(l, LAYOUT_B_POS, (size_t)n_old * 16, (size_t)(n - n_old) * 16, init);
+    free(init);
+
+    /* Anchors: a new node starts next to a neighbour that already has a place;
+     * chains of new nodes are followed up to 4 deep. */
+    if (n_old > 0 && n > n_old) {
+        uint32_t cnt = n - n_old;
+        uint8_t *depth = calloc(cnt, 1);
+        uint32_t *place = malloc((size_t)cnt * 8 + 8);
+        if (depth && place) {
+            float k = l->p.nx_compat ? sqrtf(1.0f / (float)n) : 1.0f;
+            ensure(l, LAYOUT_B_PLACE, (size_t)cnt * 8 + 8, 0);
+            bind_all(l);
+            glUseProgram(l->prog[P_PLACE]);
+            glUniform1f(LAYOUT_U_RADIUS, 0.5f * k);
+            for (uint8_t d = 1; d <= 4; d++) {
+                uint32_t np = 0;
+                for (uint32_t v = n_old; v < n; v++) {
+                    if (depth[v - n_old])
+                        continue;
+                    for (uint32_t e = l->off[v]; e < l->off[v] + l->deg[v]; e++) {
+                        uint32_t u = l->adj[2 * (size_t)e];
+                        bool placed = u < n_old || (depth[u - n_old] && depth[u - n_old] < d);
+                        if (placed) {
+                            depth[v - n_old] = d;
+                            place[2 * np] = v;
+                            place[2 * np + 1] = u;
+                            np++;
+                            break;
+                        }
+                    }
+                }
+                if (!np)
+                    break;
+                upload(l, LAYOUT_B_PLACE, 0, (size_t)np * 8, place);
+                glUseProgram(l->prog[P_PLACE]);
+                glUniform1ui(LAYOUT_U_COUNT, np);
+                layout_consts c;
+                layout_schedule_consts(&l->sched, n, &c);
+                glBindBuffer(GL_UNIFORM_BUFFER, l->ubo);
+                glBufferSubData(GL_UNIFORM_BUFFER, 0, sizeof c, &c);
+                run(l, P_PLACE, np);
+            }
+        }
+        free(depth);
+        free(place);
+    }
+
+    if (!l->started) {
+        float ext = n ? fmaxf(hi[0] - lo[0], hi[1] - lo[1]) : 0;
+        layout_schedule_start(&l->sched, &l->p, n, ext);
+        l->started = true;
+    } else {
+        float share_n = n ? (float)(n - n_old) / (float)n : 0;
+        float share_m = (l->m + m) ? (float)m / (float)(l->m + m) : 0;
+        float frac = 2 * fmaxf(share_n, share_m);
+        layout_schedule_rewarm(&l->sched, n, frac < 0.05f ? 0.05f : frac);
+    }
+    l->n = n;
+    l->m += m;
+    GLenum err = glGetError();
+    if (err != GL_NO_ERROR) {
+        log_error("layout: GL error 0x%x while uploading the graph", err);
+        return false;
+    }
+    return true;
+}
+
+bool layout_sync(layout *l, const graph *g)
+{
+    uint32_t n = graph_node_count(g), m = graph_edge_count(g);
+    if (n == l->n && m == l->m)
+        return true;
+    uint32_t add = m > l->m ? m - l->m : 0;
+    uint32_t *e = malloc((size_t)add * 8 + 8);
+    float *w = malloc((size_t)add * 4 + 4);
+    if (!e || !w) {
+        free(e);
+        free(w);
+        log_error("layout: out of memory for %u new edges", add);
+        return false;
+    }
+    for (uint32_t k = 0; k < add; k++) {
+        const graph_edge *ge = graph_edge_at(g, l->m + k);
+        e[2 * k] = ge->a;
+        e[2 * k + 1] = ge->b;
+        w[k] = edge_weight(l, atomic_load_explicit(&ge->packets, memory_order_relaxed));
+    }
+    bool ok = layout_append(l, n, add, e, w);
+    free(e);
+    free(w);
+    return ok;
+}
+
+/* --- stepping --- */
+
+bool layout_exact(const layout *l)
+{
+    return l->p.repulsion == LAYOUT_REPULSION_EXACT ||
+           (l->p.repulsion == LAYOUT_REPULSION_AUTO && l->n <= l->p.exact_max);
+}
+
+void layout_debug_consts(const layout *l, layout_consts *c)
+{
+    layout_schedule_consts(&l->sched, l->n, c);
+    c->exact = layout_exact(l);
+    if (!c->exact)
+        layout_ref_grid_consts(c);
+}
+
+/* Force pass into the displacement buffer. */
+static void forces(layout *l, const layout_consts *c)
+{
+    glBindBuffer(GL_UNIFORM_BUFFER, l->ubo);
+    glBufferSubData(GL_UNIFORM_BUFFER, 0, sizeof *c, c);
+    uint32_t n = c->n;
+    if (!c->exact) {
+        uint32_t side = c->side, fine = c->dims == 3 ? side * side * side : side * side;
+        uint32_t blocks = (fine + LAYOUT_SCAN_BLOCK - 1) / LAYOUT_SCAN_BLOCK;
+        ensure(l, LAYOUT_B_NODE_CELL, (size_t)n * 8, 0);
+        ensure(l, LAYOUT_B_SORTED, (size_t)n * 4, 0);
+        ensure(l, LAYOUT_B_CELLS, (size_t)fine * 8, 0);
+        ensure(l, LAYOUT_B_BLOCKSUM, (size_t)blocks * 4, 0);
+        ensure(l, LAYOUT_B_CELLSUM, (size_t)layout_grid_cells(side, (int)c->dims) * 16, 0);
+        const uint32_t box[8] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, 0, 0, 0, 0, 0};
+        upload(l, LAYOUT_B_BBOX, 0, sizeof box, box);
+        clear_u32(l, LAYOUT_B_CELLS, 0, (size_t)fine * 8);
+        bind_all(l);
+        run(l, P_BBOX, n);
+        run(l, P_COUNT, n);
+        glUseProgram(l->prog[P_SCAN_LOCAL]);
+        glUniform1ui(LAYOUT_U_COUNT, fine);
+        glDispatchCompute(blocks, 1, 1);
+        glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT);
+        glUseProgram(l->prog[P_SCAN_BLOCKS]);
+        glUniform1ui(LAYOUT_U_COUNT, blocks);
+        run(l, P_SCAN_BLOCKS, 1);
+        glUseProgram(l->prog[P_SCAN_ADD]);
+        glUniform1ui(LAYOUT_U_COUNT, fine);
+        run(l, P_SCAN_ADD, fine);
+        run(l, P_SCATTER, n);
+        run(l, P_CELLSUM_FINE, fine);
+        for (uint32_t lv = 1; lv < c->levels; lv++) {
+            uint32_t s = side >> lv;
+            glUseProgram(l->prog[P_CELLSUM_LEVEL]);
+            glUniform1ui(LAYOUT_U_LEVEL, lv);
+            run(l, P_CELLSUM_LEVEL, c->dims == 3 ? s * s * s : s * s);
+        }
+        uint32_t cells = layout_grid_cells(side, (int)c->dims);
+        glUseProgram(l->prog[P_CELLCOM]);
+        glUniform1ui(LAYOUT_U_COUNT, cells);
+        run(l, P_CELLCOM, cells);
+        run(l, P_GRID, n);
+    } else {
+        bind_all(l);
+        run(l, P_EXACT, n);
+    }
+}
+
+bool layout_debug_forces(layout *l, float *disp4)
+{
+    if (!l->n)
+        return true;
+    layout_consts c;
+    layout_debug_consts(l, &c);
+    forces(l, &c);
+    glMemoryBarrier(GL_BUFFER_UPDATE_BARRIER_BIT);
+    glBindBuffer(GL_COPY_READ_BUFFER, l->buf[LAYOUT_B_DISP]);
+    glGetBufferSubData(GL_COPY_READ_BUFFER, 0, (GLsizeiptr)l->n * 16, disp4);
+    return glGetError() == GL_NO_ERROR;
+}
+
+int layout_step(layout *l, int steps)
+{
+    int done = 0;
+    uint32_t n = l->n;
+    uint32_t groups = (n + LAYOUT_WG - 1) / LAYOUT_WG;
+    if (groups > l->partial_cap) {
+        float *p = realloc(l->partial, groups * sizeof *p);
+        if (!p)
+            return 0;
+        l->partial = p;
+        l->partial_cap = groups;
+    }
+    while (done < steps && !l->paused && n && !layout_schedule_done(&l->sched)) {
+        layout_consts c;
+        layout_debug_consts(l, &c);
+        ensure(l, LAYOUT_B_PARTIAL, (size_t)groups * 4, 0);
+        forces(l, &c);
+        bind_all(l);
+        run(l, P_MOVE, n);
+        glMemoryBarrier(GL_BUFFER_UPDATE_BARRIER_BIT);
+        glBindBuffer(GL_COPY_READ_BUFFER, l->buf[LAYOUT_B_PARTIAL]);
+        glGetBufferSubData(GL_COPY_READ_BUFFER, 0, (GLsizeiptr)groups * 4, l->partial);
+        double sum = 0;
+        for (uint32_t g = 0; g < groups; g++)
+            sum += l->partial[g];
+        done++;
+        layout_schedule_advance(&l->sched, n, sum);
+    }
+    GLenum err = glGetError();
+    if (err != GL_NO_ERROR)
+        log_error("layout: GL error 0x%x during a step", err);
+    return done;
+}
+
+/* --- control and access --- */
+
+bool layout_converged(const layout *l) { return l->sched.converged; }
+void layout_set_paused(layout *l, bool paused) { l->paused = paused; }
+bool layout_paused(const layout *l) { return l->paused; }
+void layout_reheat(layout *l)
+{
+    if (l->started)
+        layout_schedule_rewarm(&l->sched, l->n, 1.0f);
+}
+
+void layout_pin(layout *l, uint32_t node, const float xyz[3])
+{
+    if (node >= l->n)
+        return;
+    float p[4] = {xyz[0], xyz[1], l->p.dims == 3 ? xyz[2] : 0.0f, 0.0f};
+    uint32_t one = 1;
+    upload(l, LAYOUT_B_POS, (size_t)node * 16, 16, p);
+    upload(l, LAYOUT_B_FLAGS, (size_t)node * 4, 4, &one);
+}
+
+void layout_unpin(layout *l, uint32_t node)
+{
+    if (node >= l->n)
+        return;
+    uint32_t zero = 0;
+    upload(l, LAYOUT_B_FLAGS, (size_t)node * 4, 4, &zero);
+}
+
+uint32_t layout_node_count(const layout *l) { return l->n; }
+uint32_t layout_edge_count(const layout *l) { return l->m; }
+GLuint layout_position_buffer(const layout *l) { return l->buf[LAYOUT_B_POS]; }
+GLuint layout_edge_buffer(const layout *l) { return l->buf[LAYOUT_B_EDGES]; }
+int layout_steps_run(const layout *l) { return l->sched.step; }
+double layout_last_move(const layout *l) { return l->sched.last_move; }
+
+bool layout_read_positions(layout *l, float *out, int dims)
+{
+    if (!l->n)
+        return true;
+    float *tmp = malloc((size_t)l->n * 16);
+    if (!tmp) {
+        log_error("layout: out of memory reading %u positions", l->n);
+        return false;
+    }
+    glMemoryBarrier(GL_BUFFER_UPDATE_BARRIER_BIT);
+    glBindBuffer(GL_COPY_READ_BUFFER, l->buf[LAYOUT_B_POS]);
+    glGetBufferSubData(GL_COPY_READ_BUFFER, 0, (GLsizeiptr)l->n * 16, tmp);
+    for (uint32_t i = 0; i < l->n; i++)
+        for (int k = 0; k < dims; k++)
+            out[(size_t)i * dims + k] = tmp[4 * (size_t)i + k];
+    free(tmp);
+    return glGetError() == GL_NO_ERROR;
+}
+
+bool layout_write_positions(layout *l, const float *pos4)
+{
+    upload(l, LAYOUT_B_POS, 0, (size_t)l->n * 16, pos4);
+    return glGetError() == GL_NO_ERROR;
+}

@@ -1,8 +1,25 @@
-/* layout: Fruchterman-Reingold in OpenGL compute shaders.
+/* layout: Fruchterman-Reingold in OpenGL 4.3 compute shaders.
  *
  * Owns the GPU buffers the renderer draws from: positions (vec4 per node: xyz,
  * w unused) and edges (uvec2 per edge, node ids). The CPU never reads
  * positions back except for export, picking and screenshots.
+ *
+ * DESIGN: a step is force (one invocation per node: repulsion, springs from a
+ * CSR adjacency so nobody writes another node's sum, gravity) then move
+ * (temperature-limited, pinned nodes skipped, squared moves summed per
+ * workgroup for the early stop). Repulsion is exact all-pairs (tiled through
+ * shared memory) up to params.exact_max nodes; above, a multilevel grid built
+ * on the GPU each step (bounding box, counting sort of nodes into the finest
+ * cells, per-cell sums at every level) gives exact forces from the node's own
+ * 3^d block of finest cells and monopoles of cells that are well separated at
+ * each coarser level, each cell counted once (the cosmos.gl / FMM-style
+ * interaction list). What a step computes is defined once in layout_ref.c;
+ * this file runs the same arithmetic in the same order on the GPU.
+ *
+ * Live growth: the adjacency is CSR with slack per node, kept on the CPU and
+ * patched on the GPU by the changed ranges only; a node whose list fills up
+ * moves to the end with twice the room, and the array is compacted when half
+ * of it is holes.
  *
  * Threads: main thread only, with a current GL 4.3 context. */
 #ifndef IPVIZ_LAYOUT_H
@@ -18,17 +35,26 @@
 
 typedef struct layout layout;
 
-/* Zero fields take the defaults of layout_params (see layout_ref.h). */
+/* Zero fields take the defaults of layout_params (see layout_ref.h).
+ * Compiles the kernels; returns NULL (logged) when they do not build or the
+ * context lacks what they need. */
 layout *layout_create(const layout_params *params);
 void layout_destroy(layout *l); /* accepts NULL */
 
 /* Uploads nodes and edges the graph published since the last call (the tail
  * only), placing new nodes near a placed neighbour and re-warming the
- * temperature. Never blocks on the loader. Returns false on GL errors. */
+ * temperature. Never blocks on the loader. Returns false on GL errors or
+ * when memory runs out (then the layout keeps what it had). */
 bool layout_sync(layout *l, const graph *g);
 
-/* Runs up to `steps` iterations; returns the number run (fewer when the layout
- * has converged, or the iteration budget of params.iterations is spent). */
+/* The same on plain arrays: the layout grows to n_total nodes and appends m
+ * edges (2m node ids, each < n_total; weights may be NULL = 1). */
+bool layout_append(layout *l, uint32_t n_total, uint32_t m, const uint32_t *edges,
+                   const float *weights);
+
+/* Runs up to `steps` iterations; returns the number run (fewer when paused,
+ * converged, or the iteration budget of params.iterations is spent; growth
+ * and layout_reheat start a new budget). */
 int layout_step(layout *l, int steps);
 
 bool layout_converged(const layout *l);
@@ -40,10 +66,26 @@ void layout_unpin(layout *l, uint32_t node);
 
 uint32_t layout_node_count(const layout *l);
 uint32_t layout_edge_count(const layout *l);
+/* The buffer names change when the graph grows (the buffers double): ask
+ * every frame rather than keeping them. */
 GLuint layout_position_buffer(const layout *l); /* vec4 per node */
 GLuint layout_edge_buffer(const layout *l);     /* uvec2 per edge */
 
 /* Copies node_count * dims floats to out (export, picking, screenshots). */
 bool layout_read_positions(layout *l, float *out, int dims);
+/* Replaces all positions (4 floats per node, node_count of them). */
+bool layout_write_positions(layout *l, const float *pos4);
+
+/* Steps run since the schedule last (re)started, and the last step's
+ * movement metric (see layout_params.stop_threshold), for --stats. */
+int layout_steps_run(const layout *l);
+double layout_last_move(const layout *l);
+/* True when the next step uses exact all-pairs repulsion. */
+bool layout_exact(const layout *l);
+
+/* For tests and benchmarks: the constants the next step will use, and the
+ * displacements it would apply (4 floats per node), without moving. */
+void layout_debug_consts(const layout *l, layout_consts *c);
+bool layout_debug_forces(layout *l, float *disp4);
 
 #endif

@@ -1,5 +1,15 @@
-/* layout_ref: CPU Fruchterman-Reingold (the oracle) and the initial placement. */
+/* layout_ref: CPU Fruchterman-Reingold (the oracle and fallback), the shared
+ * schedule, grid and initial placement.
+ *
+ * The arithmetic below is written in the order the compute shaders use
+ * (shaders/layout_common.glsl): far cells coarse to fine, then near
+ * particles by cell and id, then springs in CSR order, then gravity; keep the
+ * two in step when changing either. */
 #include "layout_ref.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 layout_params layout_params_resolve(const layout_params *p)
 {
@@ -10,6 +20,10 @@ layout_params layout_params_resolve(const layout_params *p)
         r.iterations = 100;
     if (r.seed == 0)
         r.seed = 1;
+    if (r.exact_max == 0)
+        r.exact_max = 2048;
+    if (r.stop_threshold == 0)
+        r.stop_threshold = r.nx_compat ? 1e-4f : 0.002f;
     return r;
 }
 
@@ -30,3 +44,573 @@ void layout_initial_position(uint32_t seed, uint32_t id, int dims, float *out)
         out[k] = (float)(r >> 40) * (1.0f / 16777216.0f);
     }
 }
+
+float layout_domain(const layout_params *p, uint32_t n)
+{
+    if (p->nx_compat)
+        return 1.0f;
+    float d = p->dims == 3 ? cbrtf((float)n) : sqrtf((float)n);
+    return d < 1.0f ? 1.0f : d;
+}
+
+/* --- grid --- */
+
+uint32_t layout_grid_side(uint32_t n, int dims)
+{
+    /* Two cells per node: drawn graphs are far from uniform (isolated nodes
+     * and leaves push the bounding box out), and the dense middle must still
+     * get a few nodes per cell; near-field pairs grow with the square of the
+     * occupancy, far cells only with the log of the cell count. */
+    double want = dims == 3 ? cbrt(2.0 * n) : sqrt(2.0 * n);
+    uint32_t cap = dims == 3 ? 128 : 2048, side = 4;
+    while (side < want && side < cap)
+        side *= 2;
+    return side;
+}
+
+uint32_t layout_grid_levels(uint32_t side)
+{
+    uint32_t levels = 0;
+    for (uint32_t s = side; s >= 4; s /= 2)
+        levels++;
+    return levels;
+}
+
+uint32_t layout_grid_cells(uint32_t side, int dims)
+{
+    uint32_t total = 0;
+    for (uint32_t s = side; s >= 4; s /= 2)
+        total += dims == 3 ? s * s * s : s * s;
+    return total;
+}
+
+int layout_grid_frame(const float lo[3], const float hi[3], int dims, uint32_t side)
+{
+    float ext = 0;
+    for (int k = 0; k < dims; k++)
+        if (hi[k] - lo[k] > ext)
+            ext = hi[k] - lo[k];
+    if (!(ext > 0) || !isfinite(ext))
+        ext = 1;
+    int e;
+    frexpf(ext, &e); /* ext < 2^e */
+    int log2side = 0;
+    while ((1u << log2side) < side)
+        log2side++;
+    return e - log2side;
+}
+
+uint32_t layout_grid_cell(const float *p, const float lo[3], int log2h, int dims, uint32_t side)
+{
+    uint32_t idx = 0, mul = 1;
+    for (int k = 0; k < dims; k++) {
+        float f = floorf(ldexpf(p[k] - lo[k], -log2h));
+        uint32_t c = f <= 0 ? 0 : f >= (float)(side - 1) ? side - 1 : (uint32_t)f;
+        idx += c * mul;
+        mul *= side;
+    }
+    return idx;
+}
+
+/* --- schedule --- */
+
+static float start_temp(const layout_params *p, uint32_t n, float extent)
+{
+    if (p->nx_compat)
+        return 0.1f * extent;
+    float d = layout_domain(p, n);
+    return 0.1f * (extent > d ? extent : d);
+}
+
+void layout_schedule_start(layout_schedule *s, const layout_params *p, uint32_t n, float extent)
+{
+    memset(s, 0, sizeof *s);
+    s->p = layout_params_resolve(p);
+    s->temp = start_temp(&s->p, n, extent);
+    s->dt = s->temp / (float)(s->p.iterations + 1);
+}
+
+void layout_schedule_consts(const layout_schedule *s, uint32_t n, layout_consts *c)
+{
+    memset(c, 0, sizeof *c);
+    c->n = n;
+    c->dims = (uint32_t)s->p.dims;
+    c->nx = s->p.nx_compat;
+    c->seed = s->p.seed;
+    float k = s->p.nx_compat ? sqrtf(1.0f / (float)(n ? n : 1)) : 1.0f;
+    c->k2 = k * k;
+    c->inv_k = 1.0f / k;
+    c->min_dist = s->p.nx_compat ? 0.01f : 0.01f * k;
+    c->gravity = s->p.nx_compat ? 0.0f : LAYOUT_GRAVITY;
+    c->temp = s->temp > 0 ? s->temp : 0;
+}
+
+bool layout_schedule_advance(layout_schedule *s, uint32_t n, double sum_sq)
+{
+    s->step++;
+    s->temp -= s->dt;
+    double metric = s->p.nx_compat ? sqrt(sum_sq) / (n ? n : 1) : sqrt(sum_sq / (n ? n : 1));
+    s->last_move = metric;
+    if (s->p.stop_threshold >= 0 && metric < s->p.stop_threshold)
+        s->converged = true;
+    return !layout_schedule_done(s);
+}
+
+void layout_schedule_rewarm(layout_schedule *s, uint32_t n, float frac)
+{
+    float t0 = start_temp(&s->p, n, s->p.nx_compat ? 1.0f : 0.0f);
+    if (frac > 1)
+        frac = 1;
+    if (s->temp < frac * t0)
+        s->temp = frac * t0;
+    s->dt = s->temp / (float)(s->p.iterations + 1);
+    s->step = 0;
+    s->converged = false;
+}
+
+bool layout_schedule_done(const layout_schedule *s)
+{
+    return s->converged || s->step >= s->p.iterations;
+}
+
+/* --- adjacency --- */
+
+bool layout_csr_build(layout_csr *csr, uint32_t n, uint32_t m, const uint32_t *edges,
+                      const float *weights)
+{
+    memset(csr, 0, sizeof *csr);
+    csr->n = n;
+    csr->offset = calloc((size_t)n + 1, sizeof *csr->offset);
+    if (!csr->offset)
+        return false;
+    for (uint32_t e = 0; e < m; e++)
+        if (edges[2 * e] != edges[2 * e + 1]) {
+            csr->offset[edges[2 * e] + 1]++;
+            csr->offset[edges[2 * e + 1] + 1]++;
+        }
+    for (uint32_t i = 0; i < n; i++)
+        csr->offset[i + 1] += csr->offset[i];
+    size_t total = csr->offset[n];
+    csr->adj = malloc((total ? total : 1) * sizeof *csr->adj);
+    csr->weight = malloc((total ? total : 1) * sizeof *csr->weight);
+    uint32_t *fill = malloc(((size_t)n + 1) * sizeof *fill);
+    if (!csr->adj || !csr->weight || !fill) {
+        free(fill);
+        layout_csr_free(csr);
+        return false;
+    }
+    memcpy(fill, csr->offset, ((size_t)n + 1) * sizeof *fill);
+    for (uint32_t e = 0; e < m; e++) {
+        uint32_t a = edges[2 * e], b = edges[2 * e + 1];
+        if (a == b)
+            continue;
+        float w = weights ? weights[e] : 1.0f;
+        csr->adj[fill[a]] = b;
+        csr->weight[fill[a]++] = w;
+        csr->adj[fill[b]] = a;
+        csr->weight[fill[b]++] = w;
+    }
+    free(fill);
+    return true;
+}
+
+void layout_csr_free(layout_csr *csr)
+{
+    free(csr->offset);
+    free(csr->adj);
+    free(csr->weight);
+    memset(csr, 0, sizeof *csr);
+}
+
+/* --- forces --- */
+
+/* The 32-bit hash the shaders use too (lowbias32). */
+static uint32_t hash32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
+
+/* Direction for two coincident nodes: a fixed pseudo-random vector per pair,
+ * opposite for the two ends, so they separate the same way every run. */
+static void kick(const layout_consts *c, uint32_t i, uint32_t j, float out[3])
+{
+    uint32_t lo = i < j ? i : j, hi = i < j ? j : i;
+    uint32_t h = hash32(lo * 0x9E3779B1U ^ hash32(hi ^ c->seed));
+    uint32_t h2 = hash32(h);
+    float s = i < j ? c->min_dist : -c->min_dist;
+    out[0] = s * ((float)(h & 0xffffu) * (2.0f / 65535.0f) - 1.0f);
+    out[1] = s * ((float)(h >> 16) * (2.0f / 65535.0f) - 1.0f);
+    out[2] = c->dims == 3 ? s * ((float)(h2 & 0xffffu) * (2.0f / 65535.0f) - 1.0f) : 0.0f;
+}
+
+static void pair(const layout_consts *c, const float *pi, const float *pj, uint32_t i, uint32_t j,
+                 float f[3])
+{
+    float d[3] = {pi[0] - pj[0], pi[1] - pj[1], pi[2] - pj[2]};
+    float d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+    float m2 = c->min_dist * c->min_dist;
+    if (!c->nx && d2 < m2) {
+        kick(c, i, j, d);
+        d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+    }
+    d2 = d2 > m2 ? d2 : m2;
+    float s = c->k2 / d2;
+    f[0] += d[0] * s;
+    f[1] += d[1] * s;
+    f[2] += d[2] * s;
+}
+
+static void monopole(const layout_consts *c, const float *pi, const float *cell, float f[3])
+{
+    float cnt = cell[3];
+    if (cnt == 0)
+        return;
+    float d[3] = {pi[0] - cell[0], pi[1] - cell[1], pi[2] - cell[2]};
+    float d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+    float m2 = c->min_dist * c->min_dist;
+    d2 = d2 > m2 ? d2 : m2;
+    float s = c->k2 * cnt / d2;
+    f[0] += d[0] * s;
+    f[1] += d[1] * s;
+    f[2] += d[2] * s;
+}
+
+static void springs_and_gravity(const layout_consts *c, const float *pos, const layout_csr *csr,
+                                uint32_t i, float f[3])
+{
+    const float *pi = pos + 4 * (size_t)i;
+    if (csr && i < csr->n)
+        for (uint32_t e = csr->offset[i]; e < csr->offset[i + 1]; e++) {
+            const float *pj = pos + 4 * (size_t)csr->adj[e];
+            float d[3] = {pi[0] - pj[0], pi[1] - pj[1], pi[2] - pj[2]};
+            float dist = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+            dist = dist > c->min_dist ? dist : c->min_dist;
+            float s = csr->weight[e] * dist * c->inv_k;
+            f[0] -= d[0] * s;
+            f[1] -= d[1] * s;
+            f[2] -= d[2] * s;
+        }
+    f[0] -= (pi[0] - c->center[0]) * c->gravity;
+    f[1] -= (pi[1] - c->center[1]) * c->gravity;
+    f[2] -= (pi[2] - c->center[2]) * c->gravity;
+}
+
+void layout_ref_grid_consts(layout_consts *c)
+{
+    c->side = layout_grid_side(c->n, (int)c->dims);
+    c->levels = layout_grid_levels(c->side);
+    uint32_t off = 0, s = c->side;
+    for (uint32_t l = 0; l < c->levels; l++, s /= 2) {
+        c->level_offset[l] = off;
+        off += c->dims == 3 ? s * s * s : s * s;
+    }
+}
+
+static inline uint32_t cell_index(const int q[3], uint32_t side, int dims)
+{
+    return (uint32_t)q[0] + side * ((uint32_t)q[1] + (dims == 3 ? side * (uint32_t)q[2] : 0));
+}
+
+static inline int cheb(const int a[3], const int b[3])
+{
+    int m = 0;
+    for (int k = 0; k < 3; k++) {
+        int d = abs(a[k] - b[k]);
+        m = d > m ? d : m;
+    }
+    return m;
+}
+
+bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_csr *csr,
+                       float *disp)
+{
+    uint32_t n = c->n;
+    int dims = (int)c->dims;
+    if (c->exact) {
+        for (uint32_t i = 0; i < n; i++) {
+            float f[3] = {0, 0, 0};
+            for (uint32_t j = 0; j < n; j++)
+                if (j != i)
+                    pair(c, pos + 4 * (size_t)i, pos + 4 * (size_t)j, i, j, f);
+            springs_and_gravity(c, pos, csr, i, f);
+            memcpy(disp + 4 * (size_t)i, f, sizeof f);
+            disp[4 * (size_t)i + 3] = 0;
+        }
+        return true;
+    }
+    uint32_t side = c->side, levels = c->levels;
+    uint32_t fine = dims == 3 ? side * side * side : side * side;
+    uint32_t total = c->level_offset[levels - 1] + (dims == 3 ? 64 : 16);
+    uint32_t *cell = malloc(((size_t)n + 1) * sizeof *cell);
+    uint32_t *start = calloc((size_t)fine + 1, sizeof *start);
+    uint32_t *sorted = malloc(((size_t)n + 1) * sizeof *sorted);
+    float *sum = calloc((size_t)total * 4, sizeof *sum);
+    if (!cell || !start || !sorted || !sum) {
+        free(cell);
+        free(start);
+        free(sorted);
+        free(sum);
+        return false;
+    }
+    float lo[3] = {INFINITY, INFINITY, INFINITY}, hi[3] = {-INFINITY, -INFINITY, -INFINITY};
+    for (uint32_t i = 0; i < n; i++)
+        for (int k = 0; k < dims; k++) {
+            float v = pos[4 * (size_t)i + k];
+            lo[k] = v < lo[k] ? v : lo[k];
+            hi[k] = v > hi[k] ? v : hi[k];
+        }
+    int log2h = layout_grid_frame(lo, hi, dims, side);
+    for (uint32_t i = 0; i < n; i++) {
+        cell[i] = layout_grid_cell(pos + 4 * (size_t)i, lo, log2h, dims, side);
+        start[cell[i] + 1]++;
+    }
+    for (uint32_t q = 0; q < fine; q++)
+        start[q + 1] += start[q];
+    {
+        uint32_t *fill = malloc((size_t)fine * sizeof *fill);
+        if (!fill) {
+            free(cell);
+            free(start);
+            free(sorted);
+            free(sum);
+            return false;
+        }
+        memcpy(fill, start, (size_t)fine * sizeof *fill);
+        for (uint32_t i = 0; i < n; i++) /* in id order: members sorted by id */
+            sorted[fill[cell[i]]++] = i;
+        free(fill);
+    }
+    for (uint32_t q = 0; q < fine; q++)
+        for (uint32_t s = start[q]; s < start[q + 1]; s++) {
+            const float *p = pos + 4 * (size_t)sorted[s];
+            sum[4 * q + 0] += p[0];
+            sum[4 * q + 1] += p[1];
+            sum[4 * q + 2] += p[2];
+            sum[4 * q + 3] += 1.0f;
+        }
+    for (uint32_t l = 1; l < levels; l++) {
+        uint32_t s = side >> l, zs = dims == 3 ? s : 1;
+        for (uint32_t z = 0; z < zs; z++)
+            for (uint32_t y = 0; y < s; y++)
+                for (uint32_t x = 0; x < s; x++) {
+                    float *dst = sum + 4 * (size_t)(c->level_offset[l] + x + s * (y + s * z));
+                    for (uint32_t dz = 0; dz < (dims == 3 ? 2u : 1u); dz++)
+                        for (uint32_t dy = 0; dy < 2; dy++)
+                            for (uint32_t dx = 0; dx < 2; dx++) {
+                                uint32_t cs = 2 * s;
+                                const float *src = sum + 4 * (size_t)(c->level_offset[l - 1] + 2 * x + dx +
+                                                                      cs * (2 * y + dy + cs * (2 * z + dz)));
+                                for (int k = 0; k < 4; k++)
+                                    dst[k] += src[k];
+                            }
+                }
+    }
+    for (uint32_t q = 0; q < total; q++) /* sums -> centres of mass */
+        if (sum[4 * q + 3] > 0)
+            for (int k = 0; k < 3; k++)
+                sum[4 * q + k] = sum[4 * q + k] / sum[4 * q + 3];
+    int zr = dims == 3 ? 1 : 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const float *pi = pos + 4 * (size_t)i;
+        float f[3] = {0, 0, 0};
+        int c0[3] = {0, 0, 0};
+        uint32_t ci = cell[i];
+        c0[0] = (int)(ci % side);
+        c0[1] = (int)((ci / side) % side);
+        c0[2] = dims == 3 ? (int)(ci / (side * side)) : 0;
+        /* coarsest level: every cell outside the 3^d neighbourhood */
+        {
+            uint32_t l = levels - 1;
+            int cl[3] = {c0[0] >> l, c0[1] >> l, c0[2] >> l};
+            for (int z = 0; z <= (dims == 3 ? 3 : 0); z++)
+                for (int y = 0; y < 4; y++)
+                    for (int x = 0; x < 4; x++) {
+                        int q[3] = {x, y, z};
+                        if (cheb(q, cl) > 1)
+                            monopole(c, pi, sum + 4 * (size_t)(c->level_offset[l] + cell_index(q, 4, dims)), f);
+                    }
+        }
+        /* finer levels: children of the parent's neighbours, outside our own */
+        for (int l = (int)levels - 2; l >= 0; l--) {
+            int s = (int)(side >> l);
+            int cl[3] = {c0[0] >> l, c0[1] >> l, c0[2] >> l};
+            int pc[3] = {cl[0] >> 1, cl[1] >> 1, cl[2] >> 1};
+            for (int oz = -zr; oz <= zr; oz++)
+                for (int oy = -1; oy <= 1; oy++)
+                    for (int ox = -1; ox <= 1; ox++) {
+                        int pn[3] = {pc[0] + ox, pc[1] + oy, pc[2] + oz};
+                        if (pn[0] < 0 || pn[1] < 0 || pn[2] < 0 || pn[0] >= s / 2 || pn[1] >= s / 2 ||
+                            pn[2] >= (dims == 3 ? s / 2 : 1))
+                            continue;
+                        for (int dz = 0; dz <= zr; dz++)
+                            for (int dy = 0; dy < 2; dy++)
+                                for (int dx = 0; dx < 2; dx++) {
+                                    int q[3] = {2 * pn[0] + dx, 2 * pn[1] + dy, 2 * pn[2] + dz};
+                                    if (cheb(q, cl) > 1)
+                                        monopole(c, pi,
+                                                 sum + 4 * (size_t)(c->level_offset[l] +
+                                                                    cell_index(q, (uint32_t)s, dims)),
+                                                 f);
+                                }
+                    }
+        }
+        /* near: particles of the 3^d neighbourhood, by cell then id */
+        for (int oz = -zr; oz <= zr; oz++)
+            for (int oy = -1; oy <= 1; oy++)
+                for (int ox = -1; ox <= 1; ox++) {
+                    int q[3] = {c0[0] + ox, c0[1] + oy, c0[2] + oz};
+                    if (q[0] < 0 || q[1] < 0 || q[2] < 0 || q[0] >= (int)side || q[1] >= (int)side ||
+                        q[2] >= (dims == 3 ? (int)side : 1))
+                        continue;
+                    uint32_t qi = cell_index(q, side, dims);
+                    for (uint32_t s = start[qi]; s < start[qi + 1]; s++) {
+                        uint32_t j = sorted[s];
+                        if (j != i)
+                            pair(c, pi, pos + 4 * (size_t)j, i, j, f);
+                    }
+                }
+        springs_and_gravity(c, pos, csr, i, f);
+        memcpy(disp + 4 * (size_t)i, f, sizeof f);
+        disp[4 * (size_t)i + 3] = 0;
+    }
+    free(cell);
+    free(start);
+    free(sorted);
+    free(sum);
+    return true;
+}
+
+double layout_ref_move(const layout_consts *c, float *pos, const float *disp, const layout_csr *csr,
+                       const uint8_t *pinned)
+{
+    double total = 0;
+    for (uint32_t i = 0; i < c->n; i++) {
+        if (pinned && pinned[i])
+            continue;
+        const float *d = disp + 4 * (size_t)i;
+        float len = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+        float s;
+        if (c->nx) {
+            s = c->temp / (len > 0.01f ? len : 0.01f);
+        } else {
+            uint32_t deg = csr && i < csr->n ? csr->offset[i + 1] - csr->offset[i] : 0;
+            float eta = LAYOUT_STEP / (1.0f + (float)deg);
+            float step = eta * len;
+            s = step > c->temp ? c->temp / len : eta;
+        }
+        float mv[3] = {d[0] * s, d[1] * s, d[2] * s};
+        float *p = pos + 4 * (size_t)i;
+        for (int k = 0; k < (int)c->dims; k++)
+            p[k] += mv[k];
+        total += (double)mv[0] * mv[0] + (double)mv[1] * mv[1] + (double)mv[2] * mv[2];
+    }
+    return total;
+}
+
+double layout_ref_energy(const layout_consts *c, const float *pos, const layout_csr *csr)
+{
+    double e = 0;
+    double md = c->min_dist;
+    for (uint32_t i = 0; i < c->n; i++) {
+        const float *pi = pos + 4 * (size_t)i;
+        for (uint32_t j = i + 1; j < c->n; j++) {
+            const float *pj = pos + 4 * (size_t)j;
+            double d = sqrt((double)(pi[0] - pj[0]) * (pi[0] - pj[0]) +
+                            (double)(pi[1] - pj[1]) * (pi[1] - pj[1]) +
+                            (double)(pi[2] - pj[2]) * (pi[2] - pj[2]));
+            e -= c->k2 * log(d > md ? d : md);
+        }
+        if (csr)
+            for (uint32_t k = csr->offset[i]; k < csr->offset[i + 1]; k++) {
+                const float *pj = pos + 4 * (size_t)csr->adj[k];
+                double d = sqrt((double)(pi[0] - pj[0]) * (pi[0] - pj[0]) +
+                                (double)(pi[1] - pj[1]) * (pi[1] - pj[1]) +
+                                (double)(pi[2] - pj[2]) * (pi[2] - pj[2]));
+                e += 0.5 * csr->weight[k] * d * d * d * c->inv_k / 3.0; /* each edge twice */
+            }
+        double g = 0;
+        for (int k = 0; k < 3; k++)
+            g += (double)(pi[k] - c->center[k]) * (pi[k] - c->center[k]);
+        e += 0.5 * c->gravity * g;
+    }
+    return e;
+}
+
+/* --- the CPU solver --- */
+
+struct layout_ref {
+    layout_schedule sched;
+    uint32_t n;
+    float *pos, *disp;
+    layout_csr csr;
+};
+
+layout_ref *layout_ref_create(const layout_params *p, uint32_t n, uint32_t m,
+                              const uint32_t *edges, const float *weights)
+{
+    layout_ref *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    layout_params rp = layout_params_resolve(p);
+    r->n = n;
+    r->pos = calloc((size_t)n * 4 + 4, sizeof *r->pos);
+    r->disp = calloc((size_t)n * 4 + 4, sizeof *r->disp);
+    if (!r->pos || !r->disp || !layout_csr_build(&r->csr, n, m, edges, weights)) {
+        layout_ref_destroy(r);
+        return NULL;
+    }
+    float dom = layout_domain(&rp, n);
+    float lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
+    for (uint32_t i = 0; i < n; i++) {
+        float u[3] = {0, 0, 0};
+        layout_initial_position(rp.seed, i, rp.dims, u);
+        for (int k = 0; k < rp.dims; k++)
+            r->pos[4 * (size_t)i + k] = rp.nx_compat ? u[k] : (u[k] - 0.5f) * dom;
+        for (int k = 0; k < 2; k++) {
+            lo[k] = fminf(lo[k], r->pos[4 * (size_t)i + k]);
+            hi[k] = fmaxf(hi[k], r->pos[4 * (size_t)i + k]);
+        }
+    }
+    float ext = n ? fmaxf(hi[0] - lo[0], hi[1] - lo[1]) : 0;
+    layout_schedule_start(&r->sched, &rp, n, ext);
+    return r;
+}
+
+void layout_ref_destroy(layout_ref *r)
+{
+    if (!r)
+        return;
+    free(r->pos);
+    free(r->disp);
+    layout_csr_free(&r->csr);
+    free(r);
+}
+
+int layout_ref_step(layout_ref *r, int steps)
+{
+    int done = 0;
+    while (done < steps && !layout_schedule_done(&r->sched) && r->n) {
+        layout_consts c;
+        layout_schedule_consts(&r->sched, r->n, &c);
+        layout_repulsion rep = r->sched.p.repulsion;
+        c.exact = rep == LAYOUT_REPULSION_EXACT ||
+                  (rep == LAYOUT_REPULSION_AUTO && r->n <= r->sched.p.exact_max);
+        if (!c.exact)
+            layout_ref_grid_consts(&c);
+        if (!layout_ref_forces(&c, r->pos, &r->csr, r->disp))
+            break;
+        double mv = layout_ref_move(&c, r->pos, r->disp, &r->csr, NULL);
+        done++;
+        layout_schedule_advance(&r->sched, r->n, mv);
+    }
+    return done;
+}
+
+bool layout_ref_converged(const layout_ref *r) { return r->sched.converged; }
+float *layout_ref_positions(layout_ref *r) { return r->pos; }
+const layout_schedule *layout_ref_schedule(const layout_ref *r) { return &r->sched; }

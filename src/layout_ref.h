@@ -1,19 +1,43 @@
-/* layout_ref: the same Fruchterman-Reingold steps on the CPU, in plain C.
+/* layout_ref: the Fruchterman-Reingold step on the CPU, in plain C, on plain
+ * arrays; and the parts the GPU solver shares with it.
  *
- * The oracle for the GPU solver's tests, and the fallback where compute
- * shaders are missing. Also the one definition of the initial placement,
- * shared with the GPU path and with -n 0 exports. */
+ * DESIGN: everything that decides *what* a step computes lives here once: the
+ * parameters and their defaults, the cooling schedule (layout_schedule), the
+ * per-step constants (layout_consts, mirrored byte for byte in the GPU's
+ * uniform block), the grid that the approximate repulsion uses, and the
+ * initial placement. The GPU solver (layout.c) only decides *how*: it runs the
+ * same arithmetic in the same summation order in compute shaders, so the two
+ * agree to float rounding and the CPU code is the tests' oracle.
+ *
+ * Positions are 4 floats per node (x, y, z, unused), as in the GPU buffer;
+ * adjacency is CSR (layout_csr). Nothing here needs the graph module or GL.
+ *
+ * Threads: no globals; any thread, one object per thread. */
 #ifndef IPVIZ_LAYOUT_REF_H
 #define IPVIZ_LAYOUT_REF_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+typedef enum layout_repulsion {
+    LAYOUT_REPULSION_AUTO = 0, /* exact up to exact_max nodes, grid above */
+    LAYOUT_REPULSION_EXACT,    /* all pairs */
+    LAYOUT_REPULSION_GRID,     /* multilevel grid: exact near, cell monopoles far */
+} layout_repulsion;
 
 typedef struct layout_params {
     int dims;          /* 2 (default) or 3 */
     int iterations;    /* cooling schedule length (default 100) */
-    uint32_t seed;     /* initial placement and random kicks (default 1) */
+    uint32_t seed;     /* initial placement and coincident-node kicks (default 1) */
     bool nx_compat;    /* networkx spring_layout's exact formulation */
+    layout_repulsion repulsion;
+    uint32_t exact_max;   /* AUTO: largest node count laid out exactly (default: CPU
+                             reference 2048; GPU 16384, software rasterizers 1024) */
+    bool weight_packets;  /* attraction scaled by 1 + log2(packets) of the edge */
+    float stop_threshold; /* early stop when the step's movement falls below it:
+                             nx: |delta|/n as networkx (default 1e-4); otherwise RMS
+                             move per node in units of k (default 0.002); < 0 never */
 } layout_params;
 
 /* Fills defaults for zero fields. */
@@ -22,5 +46,111 @@ layout_params layout_params_resolve(const layout_params *p);
 /* Deterministic initial placement of node `id` for `seed`: uniform in
  * [0,1)^dims, independent of the order nodes arrive in. */
 void layout_initial_position(uint32_t seed, uint32_t id, int dims, float *out);
+
+/* --- the constants of one step (mirrored by the GPU uniform block) --- */
+
+#define LAYOUT_MAX_LEVELS 12
+
+typedef struct layout_consts {
+    uint32_t n, dims, nx, seed;
+    uint32_t side, levels, exact, pad0; /* grid: finest cells per axis (power of 2), level count */
+    float k2, inv_k, min_dist, gravity;
+    float temp, pad1, pad2, pad3;
+    float center[4];                    /* gravity pulls towards it */
+    uint32_t level_offset[LAYOUT_MAX_LEVELS]; /* first cell of each level in the cell-sum array */
+} layout_consts;
+
+/* The default formulation ("looks"): k = 1 and a domain that grows with the
+ * graph (side n^(1/dims)), so live growth never rescales what is drawn; the
+ * classic FR step (move along the displacement, capped at the temperature)
+ * damped by degree, LAYOUT_STEP / (1 + degree), so that hubs with hundreds of
+ * leaves (gateways, DNS servers) settle instead of oscillating and the early
+ * stop can fire; and a weak pull towards the centre so that the many small
+ * disconnected pieces of a capture stay in view. */
+#define LAYOUT_GRAVITY 0.05f
+#define LAYOUT_STEP 0.5f
+
+/* The finest grid side for n nodes (power of two, >= 4) and the level count. */
+uint32_t layout_grid_side(uint32_t n, int dims);
+uint32_t layout_grid_levels(uint32_t side);
+/* Cells over all levels (the size of the cell-sum array). */
+uint32_t layout_grid_cells(uint32_t side, int dims);
+
+/* Grid placement from the bounding box: origin = lo, cell size h = 2^e for
+ * the smallest e with side*h >= extent. Exact in float on CPU and GPU alike,
+ * so both put every node in the same cell. Returns log2(h). */
+int layout_grid_frame(const float lo[3], const float hi[3], int dims, uint32_t side);
+uint32_t layout_grid_cell(const float *p, const float lo[3], int log2h, int dims, uint32_t side);
+
+/* --- cooling schedule and convergence, shared by both solvers --- */
+
+typedef struct layout_schedule {
+    layout_params p;
+    float temp, dt;     /* current temperature and its linear decrement */
+    int step;           /* steps run since the last (re)start of the schedule */
+    bool converged;
+    double last_move;   /* the last step's movement metric */
+} layout_schedule;
+
+/* Starts a schedule for n nodes whose positions span `extent` (the largest
+ * bounding-box side). */
+void layout_schedule_start(layout_schedule *s, const layout_params *p, uint32_t n, float extent);
+/* Fills c for the next step of n nodes (grid fields left zero). */
+void layout_schedule_consts(const layout_schedule *s, uint32_t n, layout_consts *c);
+/* Records a step whose squared moves summed to sum_sq; cools; decides
+ * convergence. Returns false once converged or the schedule is spent. */
+bool layout_schedule_advance(layout_schedule *s, uint32_t n, double sum_sq);
+/* Raises the temperature to frac * the start temperature for n nodes
+ * (1 = full reheat; growth uses the new share of nodes) and restarts the
+ * remaining schedule. */
+void layout_schedule_rewarm(layout_schedule *s, uint32_t n, float frac);
+bool layout_schedule_done(const layout_schedule *s);
+
+/* The domain side a new graph of n nodes starts in: initial positions are
+ * layout_initial_position() times this. 1 in nx mode. */
+float layout_domain(const layout_params *p, uint32_t n);
+
+/* --- adjacency --- */
+
+typedef struct layout_csr {
+    uint32_t n;
+    uint32_t *offset;   /* n + 1 */
+    uint32_t *adj;      /* offset[n]: neighbour ids */
+    float *weight;      /* offset[n]: attraction weights */
+} layout_csr;
+
+/* Builds CSR from an edge list (both directions; a self-pair adds nothing).
+ * weights may be NULL (all 1). Returns false on allocation failure. */
+bool layout_csr_build(layout_csr *csr, uint32_t n, uint32_t m, const uint32_t *edges /* 2m */,
+                      const float *weights);
+void layout_csr_free(layout_csr *csr);
+
+/* --- the step on the CPU --- */
+
+/* Displacements (4 floats per node) for positions pos (4 per node) under
+ * constants c. Exact when c->exact, else the multilevel grid described in
+ * layout.c (c->side, c->levels, c->level_offset filled by the caller or by
+ * layout_ref_grid_consts). Returns false on allocation failure. */
+bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_csr *csr,
+                       float *disp);
+/* Fills the grid fields of c for c->n nodes. */
+void layout_ref_grid_consts(layout_consts *c);
+/* Applies displacements: moves each unpinned node (pinned may be NULL) and
+ * returns the summed squared moves. csr gives degrees (default step). */
+double layout_ref_move(const layout_consts *c, float *pos, const float *disp,
+                       const layout_csr *csr, const uint8_t *pinned);
+/* The FR energy: sum over pairs of repulsion potential plus edge springs
+ * (plus gravity), for property tests. O(n^2). */
+double layout_ref_energy(const layout_consts *c, const float *pos, const layout_csr *csr);
+
+/* A whole CPU solver with the GPU solver's schedule: the fallback. */
+typedef struct layout_ref layout_ref;
+layout_ref *layout_ref_create(const layout_params *p, uint32_t n, uint32_t m,
+                              const uint32_t *edges, const float *weights);
+void layout_ref_destroy(layout_ref *r); /* accepts NULL */
+int layout_ref_step(layout_ref *r, int steps);
+bool layout_ref_converged(const layout_ref *r);
+float *layout_ref_positions(layout_ref *r); /* 4 per node, owned by r */
+const layout_schedule *layout_ref_schedule(const layout_ref *r);
 
 #endif

@@ -1,0 +1,112 @@
+// layout_common: shared by the layout kernels; layout.c prepends #version,
+// the binding numbers of src/layout_gpu.h and the kernel's #define.
+// The arithmetic mirrors src/layout_ref.c statement for statement (same
+// order of summation), so the GPU and the CPU oracle agree to rounding.
+// `precise` keeps the compiler from fusing multiply-adds where that matters.
+
+layout(std140, binding = LAYOUT_B_CONSTS) uniform Consts {
+    uvec4 u0;      // n, dims, nx, seed
+    uvec4 u1;      // side, levels, exact, _
+    vec4 f0;       // k2, inv_k, min_dist, gravity
+    vec4 f1;       // temp
+    vec4 center;
+    uvec4 level_offset4[3];
+};
+#define N u0.x
+#define DIMS u0.y
+#define NX u0.z
+#define SEED u0.w
+#define SIDE u1.x
+#define LEVELS u1.y
+#define K2 f0.x
+#define INV_K f0.y
+#define MIN_DIST f0.z
+#define GRAVITY f0.w
+#define TEMP f1.x
+
+uint level_offset(uint l) { return level_offset4[l >> 2u][l & 3u]; }
+
+uint hash32(uint x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352du;
+    x ^= x >> 15;
+    x *= 0x846ca68bu;
+    x ^= x >> 16;
+    return x;
+}
+
+vec3 kick(uint i, uint j)
+{
+    uint lo = min(i, j), hi = max(i, j);
+    uint h = hash32(lo * 0x9E3779B1u ^ hash32(hi ^ SEED));
+    uint h2 = hash32(h);
+    float s = i < j ? MIN_DIST : -MIN_DIST;
+    return vec3(s * (float(h & 0xffffu) * (2.0 / 65535.0) - 1.0),
+                s * (float(h >> 16) * (2.0 / 65535.0) - 1.0),
+                DIMS == 3u ? s * (float(h2 & 0xffffu) * (2.0 / 65535.0) - 1.0) : 0.0);
+}
+
+// Repulsion of node i at pi from node j at pj, added to f.
+void pair(inout vec3 f, vec3 pi, vec3 pj, uint i, uint j)
+{
+    precise vec3 d = pi - pj;
+    precise float d2 = d.x * d.x + d.y * d.y + d.z * d.z;
+    float m2 = MIN_DIST * MIN_DIST;
+    if (NX == 0u && d2 < m2) {
+        d = kick(i, j);
+        d2 = d.x * d.x + d.y * d.y + d.z * d.z;
+    }
+    d2 = max(d2, m2);
+    precise float s = K2 / d2;
+    f += d * s;
+}
+
+// Repulsion from a cell summarised by cell = (centre of mass, count).
+void monopole(inout vec3 f, vec3 pi, vec4 cell)
+{
+    float cnt = cell.w;
+    if (cnt == 0.0)
+        return;
+    precise vec3 d = pi - cell.xyz;
+    precise float d2 = d.x * d.x + d.y * d.y + d.z * d.z;
+    d2 = max(d2, MIN_DIST * MIN_DIST);
+    precise float s = K2 * cnt / d2;
+    f += d * s;
+}
+
+// Order-preserving uint image of a float, for atomicMin/atomicMax.
+uint float_key(float v)
+{
+    uint u = floatBitsToUint(v);
+    return (u & 0x80000000u) != 0u ? ~u : u | 0x80000000u;
+}
+float key_float(uint u)
+{
+    return uintBitsToFloat((u & 0x80000000u) != 0u ? u & 0x7fffffffu : ~u);
+}
+
+// The grid frame of layout_grid_frame(): log2 of the cell size.
+int grid_log2h(vec3 lo, vec3 hi)
+{
+    float ext = max(hi.x - lo.x, hi.y - lo.y);
+    if (DIMS == 3u)
+        ext = max(ext, hi.z - lo.z);
+    if (!(ext > 0.0) || isinf(ext))
+        ext = 1.0;
+    int e;
+    frexp(ext, e);
+    return e - findMSB(SIDE);
+}
+
+uvec3 grid_coords(vec3 p, vec3 lo, int log2h)
+{
+    precise vec3 r = p - lo;
+    vec3 c = floor(ldexp(r, ivec3(-log2h)));
+    uvec3 q = uvec3(clamp(c, vec3(0.0), vec3(float(SIDE - 1u))));
+    if (DIMS != 3u)
+        q.z = 0u;
+    return q;
+}
+
+uint cell_index(uvec3 q, uint side) { return q.x + side * (q.y + side * q.z); }

@@ -1,0 +1,196 @@
+// layout_grid: builds the multilevel grid the approximate repulsion reads.
+// One file, one kernel per K_* define (layout.c compiles each):
+//   K_BBOX        bounding box by atomicMin/Max on order-preserving uints
+//   K_COUNT       finest cell of each node, its slot there (atomic count)
+//   K_SCAN_LOCAL, K_SCAN_BLOCKS, K_SCAN_ADD   exclusive prefix sum of counts
+//   K_SCATTER     node ids into their cell's range
+//   K_CELLSUM_FINE sorts each cell's ids (atomics gave a racy order) and sums
+//                 xyz and count in id order: the same sums every run
+//   K_CELLSUM_LEVEL sums 2^d children into each coarser cell
+//   K_CELLCOM     turns every cell's sum into its centre of mass
+layout(local_size_x = LAYOUT_WG) in;
+
+#if defined(K_BBOX) || defined(K_COUNT) || defined(K_CELLSUM_FINE)
+layout(std430, binding = LAYOUT_B_POS) readonly buffer Pos { vec4 pos[]; };
+#endif
+#if defined(K_BBOX) || defined(K_COUNT)
+layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; };
+#endif
+#if defined(K_COUNT) || defined(K_SCATTER)
+layout(std430, binding = LAYOUT_B_NODE_CELL) buffer NodeCell { uvec2 node_cell[]; };
+#endif
+#if !defined(K_BBOX) && !defined(K_CELLSUM_LEVEL) && !defined(K_CELLCOM)
+layout(std430, binding = LAYOUT_B_CELLS) buffer Cells { uint cells[]; };
+#endif
+#if defined(K_SCAN_LOCAL) || defined(K_SCAN_BLOCKS) || defined(K_SCAN_ADD)
+layout(std430, binding = LAYOUT_B_BLOCKSUM) buffer BlockSum { uint blocksum[]; };
+layout(location = LAYOUT_U_COUNT) uniform uint u_count;
+#endif
+#if defined(K_SCATTER) || defined(K_CELLSUM_FINE)
+layout(std430, binding = LAYOUT_B_SORTED) buffer Sorted { uint sorted_ids[]; };
+#endif
+#if defined(K_CELLSUM_FINE) || defined(K_CELLSUM_LEVEL) || defined(K_CELLCOM)
+layout(std430, binding = LAYOUT_B_CELLSUM) buffer CellSum { vec4 cellsum[]; };
+#endif
+#ifdef K_CELLSUM_LEVEL
+layout(location = LAYOUT_U_LEVEL) uniform uint u_level;
+#endif
+
+#ifdef K_BBOX
+shared vec3 slo[LAYOUT_WG], shi[LAYOUT_WG];
+void main()
+{
+    uint i = gl_GlobalInvocationID.x, lid = gl_LocalInvocationID.x;
+    vec3 p = i < N ? pos[i].xyz : pos[0].xyz;
+    slo[lid] = p;
+    shi[lid] = p;
+    barrier();
+    for (uint w = LAYOUT_WG / 2u; w > 0u; w >>= 1) {
+        if (lid < w) {
+            slo[lid] = min(slo[lid], slo[lid + w]);
+            shi[lid] = max(shi[lid], shi[lid + w]);
+        }
+        barrier();
+    }
+    if (lid == 0u)
+        for (uint k = 0u; k < 3u; k++) {
+            atomicMin(bbox[k], float_key(slo[0][k]));
+            atomicMax(bbox[4u + k], float_key(shi[0][k]));
+        }
+}
+#endif
+
+#ifdef K_COUNT
+void main()
+{
+    uint i = gl_GlobalInvocationID.x;
+    if (i >= N)
+        return;
+    vec3 lo = vec3(key_float(bbox[0]), key_float(bbox[1]), key_float(bbox[2]));
+    vec3 hi = vec3(key_float(bbox[4]), key_float(bbox[5]), key_float(bbox[6]));
+    uint q = cell_index(grid_coords(pos[i].xyz, lo, grid_log2h(lo, hi)), SIDE);
+    node_cell[i] = uvec2(q, atomicAdd(cells[2u * q + 1u], 1u));
+}
+#endif
+
+#ifdef K_SCAN_LOCAL
+shared uint part[LAYOUT_WG];
+void main()
+{
+    uint lid = gl_LocalInvocationID.x;
+    uint base = gl_WorkGroupID.x * LAYOUT_SCAN_BLOCK + 4u * lid;
+    uint v[4];
+    uint run = 0u;
+    for (uint k = 0u; k < 4u; k++) {
+        uint q = base + k;
+        v[k] = q < u_count ? cells[2u * q + 1u] : 0u;
+        run += v[k];
+    }
+    part[lid] = run;
+    barrier();
+    for (uint w = 1u; w < LAYOUT_WG; w <<= 1) {
+        uint add = lid >= w ? part[lid - w] : 0u;
+        barrier();
+        part[lid] += add;
+        barrier();
+    }
+    uint acc = part[lid] - run;
+    for (uint k = 0u; k < 4u; k++) {
+        uint q = base + k;
+        if (q < u_count)
+            cells[2u * q] = acc;
+        acc += v[k];
+    }
+    if (lid == LAYOUT_WG - 1u)
+        blocksum[gl_WorkGroupID.x] = part[lid];
+}
+#endif
+
+#ifdef K_SCAN_BLOCKS
+void main()
+{
+    if (gl_GlobalInvocationID.x != 0u)
+        return;
+    uint acc = 0u;
+    for (uint b = 0u; b < u_count; b++) {
+        uint v = blocksum[b];
+        blocksum[b] = acc;
+        acc += v;
+    }
+}
+#endif
+
+#ifdef K_SCAN_ADD
+void main()
+{
+    uint q = gl_GlobalInvocationID.x;
+    if (q < u_count)
+        cells[2u * q] += blocksum[q / LAYOUT_SCAN_BLOCK];
+}
+#endif
+
+#ifdef K_SCATTER
+void main()
+{
+    uint i = gl_GlobalInvocationID.x;
+    if (i >= N)
+        return;
+    uvec2 cs = node_cell[i];
+    sorted_ids[cells[2u * cs.x] + cs.y] = i;
+}
+#endif
+
+#ifdef K_CELLSUM_FINE
+void main()
+{
+    uint q = gl_GlobalInvocationID.x;
+    uint fine = DIMS == 3u ? SIDE * SIDE * SIDE : SIDE * SIDE;
+    if (q >= fine)
+        return;
+    uint st = cells[2u * q], cnt = cells[2u * q + 1u];
+    for (uint a = st + 1u; a < st + cnt; a++) {
+        uint v = sorted_ids[a];
+        uint b = a;
+        while (b > st && sorted_ids[b - 1u] > v) {
+            sorted_ids[b] = sorted_ids[b - 1u];
+            b--;
+        }
+        sorted_ids[b] = v;
+    }
+    precise vec4 s = vec4(0.0);
+    for (uint k = st; k < st + cnt; k++)
+        s += vec4(pos[sorted_ids[k]].xyz, 1.0);
+    cellsum[q] = s;
+}
+#endif
+
+#ifdef K_CELLSUM_LEVEL
+void main()
+{
+    uint s = SIDE >> u_level, zs = DIMS == 3u ? s : 1u;
+    uint q = gl_GlobalInvocationID.x;
+    if (q >= s * s * zs)
+        return;
+    uint x = q % s, y = (q / s) % s, z = q / (s * s);
+    uint cs = 2u * s, src = level_offset(u_level - 1u);
+    precise vec4 acc = vec4(0.0);
+    for (uint dz = 0u; dz < (DIMS == 3u ? 2u : 1u); dz++)
+        for (uint dy = 0u; dy < 2u; dy++)
+            for (uint dx = 0u; dx < 2u; dx++)
+                acc += cellsum[src + 2u * x + dx + cs * (2u * y + dy + cs * (2u * z + dz))];
+    cellsum[level_offset(u_level) + q] = acc;
+}
+#endif
+
+#ifdef K_CELLCOM
+layout(location = LAYOUT_U_COUNT) uniform uint u_count;
+void main()
+{
+    uint q = gl_GlobalInvocationID.x;
+    if (q >= u_count)
+        return;
+    vec4 v = cellsum[q];
+    if (v.w > 0.0)
+        cellsum[q] = vec4(v.xyz / v.w, v.w);
+}
+#endif

@@ -1,0 +1,120 @@
+/* The GPU solver against the CPU reference (layout_ref) on the same inputs,
+ * exact and grid paths, 2D and 3D, default and networkx formulations, with
+ * and without edge weights; and
+ * run-to-run determinism on the GPU.
+ *
+ * Tolerance: after 1 step positions agree to 1e-4 of the layout's extent
+ * (float rounding and fused multiply-adds only); after 15 steps to 2e-3,
+ * since FR amplifies rounding differences step by step. */
+#include <math.h>
+#include <string.h>
+
+#include "layout.h"
+#include "layout_testgraph.h"
+#include "util.h"
+
+static double extent(const float *p, uint32_t n)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (uint32_t i = 0; i < n; i++)
+        for (int k = 0; k < 3; k++) {
+            lo = fmin(lo, p[4 * i + k]);
+            hi = fmax(hi, p[4 * i + k]);
+        }
+    return hi - lo;
+}
+
+static void compare(const char *name, layout_params p, uint32_t n, uint32_t m_want, bool weighted)
+{
+    uint32_t *e;
+    uint32_t m = tg_graph(n, m_want, 7, &e);
+    float *w = NULL;
+    if (weighted) { /* as packet weights: 1 + log2(packets) */
+        w = malloc((size_t)m * sizeof *w);
+        for (uint32_t k = 0; k < m; k++)
+            w[k] = 1.0f + log2f((float)(1 + (e[2 * k] * 31u + e[2 * k + 1]) % 1000));
+    }
+    layout *g = layout_create(&p);
+    CHECK(g != NULL);
+    if (!g) {
+        free(e);
+        return;
+    }
+    CHECK(layout_append(g, n, m, e, w));
+    layout_ref *r = layout_ref_create(&p, n, m, e, w);
+    float *gp = malloc((size_t)n * 16);
+    const int at[2] = {1, 15};
+    const double tol[2] = {1e-4, 2e-3};
+    int done = 0;
+    for (int s = 0; s < 2; s++) {
+        int kg = layout_step(g, at[s] - done), kr = layout_ref_step(r, at[s] - done);
+        CHECK_INT(kg, kr);
+        done = at[s];
+        CHECK(layout_read_positions(g, gp, 4) || n == 0);
+        const float *rp = layout_ref_positions(r);
+        double ext = extent(rp, n), worst = 0;
+        uint32_t wi = 0;
+        for (uint32_t i = 0; i < n; i++)
+            for (int k = 0; k < 4; k++) {
+                double d = fabs((double)gp[4 * i + k] - rp[4 * i + k]);
+                if (!(d <= worst)) {
+                    worst = d;
+                    wi = i;
+                }
+            }
+        fprintf(stderr, "%s: %d steps, max |gpu - cpu| = %.3g of extent %.3g (node %u)\n", name,
+                at[s], worst, ext, wi);
+        if (!(worst <= tol[s] * ext)) {
+            fprintf(stderr, "%s: expected max difference <= %g x extent, got %g; node %u gpu "
+                            "(%g %g %g) cpu (%g %g %g)\n", name, tol[s], worst / ext, wi,
+                    gp[4 * wi], gp[4 * wi + 1], gp[4 * wi + 2], rp[4 * wi], rp[4 * wi + 1],
+                    rp[4 * wi + 2]);
+            test_failures++;
+        }
+    }
+    free(gp);
+    free(e);
+    free(w);
+    layout_ref_destroy(r);
+    layout_destroy(g);
+}
+
+static void determinism(layout_params p, uint32_t n, uint32_t m_want)
+{
+    uint32_t *e;
+    uint32_t m = tg_graph(n, m_want, 3, &e);
+    float *a = malloc((size_t)n * 12), *b = malloc((size_t)n * 12);
+    for (int run = 0; run < 2; run++) {
+        layout *g = layout_create(&p);
+        CHECK(g && layout_append(g, n, m, e, NULL));
+        CHECK_INT(layout_step(g, 10), 10);
+        CHECK(layout_read_positions(g, run ? b : a, 3));
+        layout_destroy(g);
+    }
+    uint32_t diff = 0;
+    for (uint32_t i = 0; i < 3 * n; i++)
+        diff += memcmp(&a[i], &b[i], 4) != 0;
+    fprintf(stderr, "determinism (%s, n=%u): %u of %u coordinates differ\n",
+            p.repulsion == LAYOUT_REPULSION_GRID ? "grid" : "exact", n, diff, 3 * n);
+    CHECK_INT(diff, 0);
+    free(a);
+    free(b);
+    free(e);
+}
+
+int main(void)
+{
+    test_require_gl();
+    compare("exact 2d", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 400, 900, false);
+    compare("exact 2d nx", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT, .nx_compat = true},
+            400, 900, false);
+    compare("exact 3d", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT, .dims = 3}, 300, 700, false);
+    compare("exact 2d weighted", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 400, 900, true);
+    compare("grid 2d", (layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 3000, 7000, false);
+    compare("grid 2d nx", (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .nx_compat = true},
+            3000, 7000, false);
+    compare("grid 3d", (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .dims = 3}, 3000, 7000, false);
+    determinism((layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 1000, 2500);
+    determinism((layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 5000, 12000);
+    return test_result();
+}
