@@ -1,6 +1,6 @@
 // Text and overlay quads. A vertex either sits at a fixed image pixel (HUD)
 // or at an offset from a node's projected position (labels), so labels follow
-// their nodes while the layout moves.
+// their nodes while the layout moves (in whole-pixel steps).
 #version 430
 layout(std430, binding = 0) readonly buffer Pos { vec4 pos[]; };
 
@@ -26,7 +26,10 @@ void main()
             return;
         }
         vec2 ndc = clip.xy / clip.w;
-        img += vec2((ndc.x * 0.5 + 0.5) * u_image.x, (0.5 - ndc.y * 0.5) * u_image.y);
+        // The node's pixel, rounded: labels are placed at whole-pixel offsets
+        // with the baseline on a pixel edge, so thin horizontal strokes stay
+        // crisp (a '2' keeps its foot at 13 px). Tiles start at whole pixels.
+        img += floor(vec2((ndc.x * 0.5 + 0.5) * u_image.x, (0.5 - ndc.y * 0.5) * u_image.y) + 0.5);
     }
     vec2 t = img - u_tile.xy;
     v_uv = a_uv;

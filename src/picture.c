@@ -39,6 +39,10 @@ shot_image *picture_render(const picture_desc *d, char *err, size_t errlen)
     render_view v = *d->view;
     v.tile_x = v.tile_y = v.tile_w = v.tile_h = 0;
     v.no_clear = true;
+    if (d->background) { /* label backings in the picture's background */
+        v.has_background = true;
+        memcpy(v.background, d->background, sizeof v.background);
+    }
     int placed = v.labels ? render_place_labels(d->r, d->scene, &v) : 0;
     if (d->labels_placed)
         *d->labels_placed = placed;

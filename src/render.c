@@ -23,17 +23,30 @@ enum {
     U_VP = 0, U_IMAGE = 1, U_TILE = 2, U_SCALE = 3, U_NODE_SCALE = 4, U_COLOR_MODE = 6,
     U_SIZE_MODE = 7, U_HOVERED = 8, U_SELECTED = 9, U_PERSPECTIVE = 10, U_EDGE_COLOR = 11,
     U_EDGE_WIDTH = 12, U_HALO = 13, U_DEPTH_REF = 14, U_EDGE_STRIDE = 15, U_PALETTE = 16, U_PASS = 20, U_COUNT = 21, U_CURSOR = 22,
-    U_THRESHOLD = 23, U_CAP = 24
+    U_THRESHOLD = 23, U_CAP = 24, U_ID_LO = 25, U_ID_BIN = 26, U_ID_LIMIT = 27
 };
 /* Compute passes (render_pass.comp.glsl). */
-enum { P_HIST = 1, P_CANDS = 2, P_PICK_DIST = 3, P_PICK_ID = 4, P_BOUNDS = 5, P_HL_CLEAR = 6, P_HL_MARK = 7 };
+enum { P_HIST = 1, P_CANDS = 2, P_PICK_DIST = 3, P_PICK_ID = 4, P_BOUNDS = 5, P_HL_CLEAR = 6, P_HL_MARK = 7,
+       P_ID_HIST = 8 };
 /* Result buffer layout, in uints. */
 enum { R_COUNT = 0, R_PICK_D = 1, R_PICK_ID = 2, R_MIN = 3, R_MAX = 6, R_HIST = 16, R_CANDS = 80 };
 #define NBUCKET 64
-#define CAND_CAP 4096
-#define RESULT_UINTS (R_CANDS + 4 * CAND_CAP)
+/* Label candidates read back per placement: about one per label height
+ * squared of image (more than could ever be placed, since labels are several
+ * heights wide), at least CAND_MIN, at most CAND_MAX (16 MiB of read-back),
+ * and never more than the visible nodes. */
+#define CAND_MIN 4096u
+#define CAND_MAX (1u << 20)
+#define RESULT_UINTS (R_CANDS + 4 * CAND_MIN)
 #define LABEL_PX 13.0f
-#define LABEL_MAX 2048
+/* Label backing, in label heights: padding left and right of the text, above
+ * and below the line box (digits sit high in it), and its opacity. Nodes are
+ * drawn over backings and glyphs over nodes, so a backing hides only edges. */
+#define BACK_PAD_X 0.2f
+#define BACK_PAD_TOP 0.08f
+#define BACK_PAD_BOTTOM 0.04f
+#define BACK_ALPHA 0.92f
+#define HALO_ALPHA 0.8f
 #define BASE_RADIUS 3.0f
 
 typedef struct gpu_node_attr {
@@ -59,6 +72,7 @@ typedef struct placed_label {
     uint32_t node;
     float dx, dy;      /* offset of the text's top-left from the node, image pixels */
     float px;          /* text height, image pixels */
+    float box[4];      /* backing x, y, w, h in image pixels at placement */
 } placed_label;
 
 struct render {
@@ -76,7 +90,7 @@ struct render {
     uint32_t hl_selected, hl_edges, hl_nodes;
     /* labels from the last placement */
     placed_label *labels;
-    int nlabels;
+    int nlabels, labels_cap;
     /* overlay queue */
     gpu_text_vertex *ov;
     size_t ov_len, ov_cap;
@@ -341,9 +355,8 @@ render *render_create(const render_desc *desc)
         !gbuf_reserve(&r->eattr, 4096, 0) || !gbuf_reserve(&r->flags, 4096, 0))
         goto fail;
     r->hl_selected = RENDER_NONE;
-    r->labels = calloc(LABEL_MAX, sizeof *r->labels);
     r->scratch = malloc(sizeof(text_vertex) * 6 * 256);
-    if (!r->labels || !r->scratch)
+    if (!r->scratch)
         goto fail;
     if (glGetError() != GL_NO_ERROR) {
         log_error("the renderer could not start on %s", glctx_renderer());
@@ -636,8 +649,7 @@ static void blend_on(void)
     glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
 }
 
-static void draw_text_vertices(render *r, const gpu_text_vertex *vtx, size_t n, const render_view *v,
-                               const render_scene *s, const float halo[4])
+static void upload_text_vertices(render *r, const gpu_text_vertex *vtx, size_t n)
 {
     if (!n)
         return;
@@ -648,14 +660,29 @@ static void draw_text_vertices(render *r, const gpu_text_vertex *vtx, size_t n, 
         glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)r->vbo_cap, NULL, GL_STREAM_DRAW);
     }
     glBufferSubData(GL_ARRAY_BUFFER, 0, (GLsizeiptr)bytes, vtx);
+}
+
+/* Draws vertices [first, first+n) of those last uploaded. */
+static void draw_text_range(render *r, size_t first, size_t n, const render_view *v, const render_scene *s,
+                            const float halo[4])
+{
+    if (!n)
+        return;
     set_view_uniforms(r->prog_text, v, s);
     UNI(glProgramUniform4fv, r->prog_text, U_HALO, 1, halo);
     glUseProgram(r->prog_text);
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, r->atlas);
     glBindVertexArray(r->vao_text);
-    glDrawArrays(GL_TRIANGLES, 0, (GLsizei)n);
+    glDrawArrays(GL_TRIANGLES, (GLint)first, (GLsizei)n);
     glBindVertexArray(0);
+}
+
+static void draw_text_vertices(render *r, const gpu_text_vertex *vtx, size_t n, const render_view *v,
+                               const render_scene *s, const float halo[4])
+{
+    upload_text_vertices(r, vtx, n);
+    draw_text_range(r, 0, n, v, s, halo);
 }
 
 /* Appends a string's quads as GPU vertices; node may be RENDER_NONE. */
@@ -696,26 +723,69 @@ static bool append_text(render *r, gpu_text_vertex **buf, size_t *len, size_t *c
     return true;
 }
 
-static void draw_labels(render *r, const render_scene *s, const render_view *v)
+/* The colour behind labels: the picture's background if the view names one
+ * (also when it is transparent: then the theme's), else the theme's. */
+static void backing_color(const render_view *v, float out[4])
+{
+    rgba_to_vec4(THEMES[v->theme].bg, out);
+    if (v->has_background)
+        memcpy(out, v->background, 3 * sizeof(float));
+    out[3] = 1;
+}
+
+static uint32_t vec4_to_bytes(const float c[4])
+{
+    uint32_t b = 0;
+    for (int k = 0; k < 4; k++) {
+        float x = c[k] < 0 ? 0 : c[k] > 1 ? 1 : c[k];
+        b |= (uint32_t)(x * 255.0f + 0.5f) << (8 * k); /* memory order R,G,B,A */
+    }
+    return b;
+}
+
+/* Label vertices for the placed labels: first every backing (6 vertices
+ * each, *nback in all), then every glyph. Returns false when out of memory
+ * (what was built is still drawn). */
+static bool build_labels(render *r, const render_scene *s, const render_view *v, gpu_text_vertex **vtx,
+                         size_t *len, size_t *nback)
 {
     const theme_def *th = &THEMES[v->theme];
-    gpu_text_vertex *vtx = NULL;
-    size_t len = 0, cap = 0;
+    size_t cap = 0;
     uint32_t n = clamp_nodes(r, s);
+    float bc[4];
+    backing_color(v, bc);
+    bc[3] = BACK_ALPHA;
+    uint32_t bbytes = vec4_to_bytes(bc);
+    *vtx = NULL;
+    *len = *nback = 0;
+    if (r->nlabels > 0) {
+        cap = 6 * (size_t)r->nlabels + 1024;
+        *vtx = malloc(cap * sizeof **vtx);
+        if (!*vtx)
+            return false;
+    }
+    for (int i = 0; i < r->nlabels; i++) {
+        const placed_label *pl = &r->labels[i];
+        if (pl->node >= n)
+            continue;
+        /* The backing as an offset from the node, like the glyphs. */
+        float x0 = pl->dx - BACK_PAD_X * pl->px, y0 = pl->dy - BACK_PAD_TOP * pl->px;
+        float x1 = x0 + pl->box[2], y1 = y0 + pl->box[3];
+        float xs[6] = {x0, x1, x1, x0, x1, x0}, ys[6] = {y0, y0, y1, y0, y1, y1};
+        for (int k = 0; k < 6; k++)
+            (*vtx)[(*len)++] = (gpu_text_vertex){xs[k], ys[k], -1, -1, bbytes, pl->node};
+    }
+    *nback = *len;
     for (int i = 0; i < r->nlabels; i++) {
         const placed_label *pl = &r->labels[i];
         if (pl->node >= n)
             continue;
         char text[ADDR_STRLEN];
         addr_format(&r->addr[pl->node], text);
-        if (!append_text(r, &vtx, &len, &cap, pl->dx, pl->dy, pl->px, th->label, pl->node, text))
-            break;
+        if (!append_text(r, vtx, len, &cap, pl->dx, pl->dy, pl->px, th->label, pl->node, text))
+            return false;
     }
-    float halo[4];
-    rgba_to_vec4(th->bg, halo);
-    halo[3] = th->single_color ? 0.0f : 0.8f;
-    draw_text_vertices(r, vtx, len, v, s, halo);
-    free(vtx);
+    return true;
 }
 
 bool render_draw(render *r, const render_scene *s, const render_view *v)
@@ -742,6 +812,12 @@ bool render_draw(render *r, const render_scene *s, const render_view *v)
     if (!s->positions || !n)
         goto overlay;
     update_highlight(r, s);
+    /* Labels: backings over the edges, then nodes, then glyphs with a halo
+     * in the backing colour (over node discs too). */
+    gpu_text_vertex *lv = NULL;
+    size_t llen = 0, lback = 0;
+    if (v->labels)
+        build_labels(r, s, v, &lv, &llen, &lback);
     bind_buffers(r, s);
     blend_on();
     if (m && s->edges) {
@@ -761,6 +837,11 @@ bool render_draw(render *r, const render_scene *s, const render_view *v)
         glBindVertexArray(r->vao_empty);
         glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)((m + stride - 1) / stride));
     }
+    float halo[4];
+    backing_color(v, halo);
+    halo[3] = HALO_ALPHA;
+    upload_text_vertices(r, lv, llen);
+    draw_text_range(r, 0, lback, v, s, halo);
     set_view_uniforms(r->prog_node, v, s);
     set_node_uniforms(r->prog_node, v, s);
     UNI(glProgramUniform1i, r->prog_node, U_COLOR_MODE, (int)v->color_mode);
@@ -769,8 +850,8 @@ bool render_draw(render *r, const render_scene *s, const render_view *v)
     glBindVertexArray(r->vao_empty);
     glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)n);
     glBindVertexArray(0);
-    if (v->labels)
-        draw_labels(r, s, v);
+    draw_text_range(r, lback, llen - lback, v, s, halo);
+    free(lv);
 overlay:
     glDisable(GL_BLEND);
     glUseProgram(0);
@@ -883,6 +964,41 @@ out:
     return nkept;
 }
 
+/* Candidate list length for this view (see CAND_MIN). */
+static uint32_t cand_cap(const render_view *v, float px)
+{
+    double a = (double)v->image_w * (double)v->image_h / ((double)px * px);
+    return a < CAND_MIN ? CAND_MIN : a > CAND_MAX ? CAND_MAX : (uint32_t)a;
+}
+
+/* The size bucket that does not fit whole is cut at a node id: finds the
+ * largest id limit such that its nodes below the limit number at most left.
+ * Histograms of ids in 64 bins, refined inside the bin that overflows (at
+ * most six passes for 2^32 ids); so the same nodes are chosen every time. */
+static uint32_t id_limit_for(render *r, uint32_t n, uint32_t bucket, uint32_t left)
+{
+    uint32_t lo = 0, range = n, limit = 0;
+    UNI(glProgramUniform1ui, r->prog_pass, U_THRESHOLD, bucket);
+    for (int it = 0; it < 8 && range > 0; it++) {
+        uint32_t bin = (range + NBUCKET - 1) / NBUCKET, hist[NBUCKET], zero[NBUCKET] = {0};
+        result_write(r, R_HIST, NBUCKET, zero);
+        UNI(glProgramUniform1ui, r->prog_pass, U_ID_LO, lo);
+        UNI(glProgramUniform1ui, r->prog_pass, U_ID_BIN, bin);
+        dispatch(r, P_ID_HIST, n);
+        result_read(r, R_HIST, NBUCKET, hist);
+        uint32_t k = 0;
+        while (k < NBUCKET && hist[k] <= left)
+            left -= hist[k++];
+        uint64_t end = (uint64_t)lo + (uint64_t)k * bin;
+        limit = end > n ? n : (uint32_t)end;
+        if (k == NBUCKET || bin == 1)
+            break;
+        lo = limit;
+        range = bin;
+    }
+    return limit;
+}
+
 int render_place_labels(render *r, const render_scene *s, const render_view *v)
 {
     r->nlabels = 0;
@@ -890,55 +1006,87 @@ int render_place_labels(render *r, const render_scene *s, const render_view *v)
     if (!s->positions || !n)
         return 0;
     float scale = scale_of(v);
+    float px = LABEL_PX * scale;
     bind_buffers(r, s);
     set_view_uniforms(r->prog_pass, v, s);
     set_node_uniforms(r->prog_pass, v, s);
     uint32_t zero[NBUCKET] = {0};
-    result_write(r, R_COUNT, 1, zero);
     result_write(r, R_HIST, NBUCKET, zero);
     dispatch(r, P_HIST, n);
-    uint32_t hist[NBUCKET];
+    uint32_t hist[NBUCKET], visible = 0;
     result_read(r, R_HIST, NBUCKET, hist);
-    /* Lowest bucket whose nodes and all larger ones fit the candidate list. */
-    uint32_t threshold = NBUCKET, total = 0;
+    for (int b = 0; b < NBUCKET; b++)
+        visible += hist[b];
+    uint32_t cap = cand_cap(v, px);
+    if (cap > visible + 2)
+        cap = visible + 2; /* + the hovered and selected nodes, even off-screen */
+    if (!gbuf_reserve(&r->result, sizeof(uint32_t) * (R_CANDS + 4 * (size_t)cap), 0))
+        return 0;
+    bind_buffers(r, s);
+    /* Largest nodes first: every bucket that fits whole, then the next cut at
+     * a node id. Two places stay free for the forced nodes. */
+    uint32_t room = cap - 2, total = 0, threshold = 0, id_limit = 0xffffffffu;
     for (int b = NBUCKET - 1; b >= 0; b--) {
-        if (total + hist[b] > CAND_CAP - 2)
+        if (total + hist[b] > room) {
+            threshold = (uint32_t)b;
+            id_limit = id_limit_for(r, n, (uint32_t)b, room - total);
             break;
+        }
         total += hist[b];
-        threshold = (uint32_t)b;
     }
-    if (threshold == NBUCKET)
-        threshold = NBUCKET - 1; /* even the largest overflow: take those that fit */
+    result_write(r, R_COUNT, 1, zero);
     UNI(glProgramUniform1ui, r->prog_pass, U_THRESHOLD, threshold);
-    UNI(glProgramUniform1ui, r->prog_pass, U_CAP, CAND_CAP);
+    UNI(glProgramUniform1ui, r->prog_pass, U_ID_LIMIT, id_limit);
+    UNI(glProgramUniform1ui, r->prog_pass, U_CAP, cap);
     dispatch(r, P_CANDS, n);
     uint32_t count;
     result_read(r, R_COUNT, 1, &count);
-    if (count > CAND_CAP)
-        count = CAND_CAP;
+    if (count > cap)
+        count = cap;
     if (!count)
         return 0;
     uint32_t *cand = malloc(sizeof(uint32_t) * 4 * count);
     render_label_box *box = malloc(sizeof *box * count);
-    if (!cand || !box) {
+    if (!cand || !box || (int)count > r->labels_cap) {
+        placed_label *nl = cand && box ? realloc(r->labels, sizeof *nl * count) : NULL;
+        if (!nl) {
+            free(cand);
+            free(box);
+            log_warn("out of memory for %u label candidates; no labels", count);
+            return 0;
+        }
+        r->labels = nl;
+        r->labels_cap = (int)count;
+    }
+    result_read(r, R_CANDS, 4 * (size_t)count, cand);
+    /* Each box is the label's backing; the text starts BACK_PAD_X label
+     * heights inside it, which leaves about 1.5 px (at scale 1) beside the
+     * disc. Text offsets are whole pixels from the node's rounded pixel (as
+     * render_text.vert.glsl rounds it), the baseline on a pixel edge. */
+    float pad_x = BACK_PAD_X * px, pad_top = BACK_PAD_TOP * px, asc = text_ascent(r->font, px);
+    float *off = malloc(sizeof *off * 2 * (size_t)count);
+    if (!off) {
         free(cand);
         free(box);
         return 0;
     }
-    result_read(r, R_CANDS, 4 * (size_t)count, cand);
-    float px = LABEL_PX * scale;
     for (uint32_t i = 0; i < count; i++) {
         uint32_t id = cand[4 * i];
         float x, y, rad;
         memcpy(&x, &cand[4 * i + 1], 4);
         memcpy(&y, &cand[4 * i + 2], 4);
         memcpy(&rad, &cand[4 * i + 3], 4);
+        x = floorf(x + 0.5f);
+        y = floorf(y + 0.5f);
         char text[ADDR_STRLEN];
         addr_format(&r->addr[id], text);
-        box[i].w = text_width(r->font, px, text) + 2 * scale;
-        box[i].h = px;
-        box[i].x = x + rad + 3 * scale;
-        box[i].y = y - 0.5f * px;
+        float dx = roundf(rad + 1.5f * scale + pad_x), dy = roundf(asc - 0.5f * px) - asc;
+        off[2 * i] = dx;
+        off[2 * i + 1] = dy;
+        box[i].w = text_width(r->font, px, text) + 2 * pad_x;
+        box[i].h = px * (1 + BACK_PAD_TOP + BACK_PAD_BOTTOM);
+        box[i].x = x + dx - pad_x;
+        box[i].y = y + dy - pad_top;
         box[i].priority = (id == s->hovered || id == s->selected) ? INFINITY : rad;
         box[i].placed = false;
     }
@@ -952,36 +1100,41 @@ int render_place_labels(render *r, const render_scene *s, const render_view *v)
         qsort(ord, count, sizeof *ord, by_priority);
         render_label_box *sorted = malloc(sizeof *sorted * count);
         uint32_t *ids = malloc(sizeof *ids * count);
-        if (sorted && ids) {
+        float *offs = malloc(sizeof *offs * 2 * count);
+        if (sorted && ids && offs) {
             for (uint32_t i = 0; i < count; i++) {
                 sorted[i] = box[ord[i].index];
                 ids[i] = cand[4 * ord[i].index];
+                offs[2 * i] = off[2 * ord[i].index];
+                offs[2 * i + 1] = off[2 * ord[i].index + 1];
             }
             memcpy(box, sorted, sizeof *box * count);
+            memcpy(off, offs, sizeof *off * 2 * count);
             for (uint32_t i = 0; i < count; i++)
                 cand[4 * i] = ids[i];
         }
         free(sorted);
         free(ids);
+        free(offs);
         free(ord);
     }
     render_labels_solve(box, (int)count, (float)v->image_w, (float)v->image_h);
-    for (uint32_t i = 0; i < count && r->nlabels < LABEL_MAX; i++) {
+    for (uint32_t i = 0; i < count; i++) {
         if (!box[i].placed)
             continue;
-        uint32_t id = cand[4 * i];
-        float x, y, rad;
-        memcpy(&x, &cand[4 * i + 1], 4);
-        memcpy(&y, &cand[4 * i + 2], 4);
-        memcpy(&rad, &cand[4 * i + 3], 4);
         placed_label *pl = &r->labels[r->nlabels++];
-        pl->node = id;
-        pl->dx = box[i].x + scale - x;
-        pl->dy = box[i].y - y;
+        pl->node = cand[4 * i];
+        pl->dx = off[2 * i];
+        pl->dy = off[2 * i + 1];
         pl->px = px;
+        pl->box[0] = box[i].x;
+        pl->box[1] = box[i].y;
+        pl->box[2] = box[i].w;
+        pl->box[3] = box[i].h;
     }
     free(cand);
     free(box);
+    free(off);
     return r->nlabels;
 }
 
@@ -990,6 +1143,14 @@ int render_label_nodes(const render *r, uint32_t *out, int max)
     int k = 0;
     for (int i = 0; i < r->nlabels && k < max; i++)
         out[k++] = r->labels[i].node;
+    return k;
+}
+
+int render_label_boxes(const render *r, float (*out)[4], int max)
+{
+    int k = 0;
+    for (int i = 0; i < r->nlabels && k < max; i++, k++)
+        memcpy(out[k], r->labels[i].box, sizeof out[k]);
     return k;
 }
 

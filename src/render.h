@@ -127,6 +127,9 @@ typedef struct render_view {
     uint32_t edge_stride;  /* draw every k-th edge (0 or 1: all): a level of detail for
                               frames drawn while things move on a slow GPU */
     bool transparent;      /* clear to alpha 0 instead of the theme background */
+    bool has_background;   /* background[] is the picture's own (--background); label */
+    float background[3];   /* backings use it, else the theme's background (also when
+                              transparent) */
     bool no_clear;         /* the caller has bound, sized (glViewport) and cleared the
                               target: shot's tiles, with their own background */
 } render_view;
@@ -141,6 +144,11 @@ int render_place_labels(render *r, const render_scene *s, const render_view *v);
 /* Node ids labelled by the last render_place_labels, in placement order
  * (forced first, then by size). Returns how many were written. */
 int render_label_nodes(const render *r, uint32_t *out, int max);
+
+/* Rectangles (x, y, w, h, whole-image pixels at placement) of the labels of
+ * the last render_place_labels, backing included, in render_label_nodes
+ * order: no two overlap (unless forced). Returns how many were written. */
+int render_label_boxes(const render *r, float (*out)[4], int max);
 
 /* Sets the viewport to (0,0,tile_w,tile_h) and clears it (unless no_clear), draws
  * edges, nodes and (if v->labels) the placed labels. Leaves GL blend state
