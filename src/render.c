@@ -40,8 +40,8 @@ enum { R_COUNT = 0, R_PICK_D = 1, R_PICK_ID = 2, R_MIN = 3, R_MAX = 6, R_HIST = 
 #define RESULT_UINTS (R_CANDS + 4 * CAND_MIN)
 #define LABEL_PX 13.0f
 /* Label backing, in label heights: padding left and right of the text, above
- * and below the line box (digits sit high in it), and its opacity. Nodes are
- * drawn over backings and glyphs over nodes, so a backing hides only edges. */
+ * and below the line box (digits sit high in it), and its opacity (nearly
+ * opaque: what it covers shows faintly). Labels are drawn last. */
 #define BACK_PAD_X 0.2f
 #define BACK_PAD_TOP 0.08f
 #define BACK_PAD_BOTTOM 0.04f
@@ -812,12 +812,6 @@ bool render_draw(render *r, const render_scene *s, const render_view *v)
     if (!s->positions || !n)
         goto overlay;
     update_highlight(r, s);
-    /* Labels: backings over the edges, then nodes, then glyphs with a halo
-     * in the backing colour (over node discs too). */
-    gpu_text_vertex *lv = NULL;
-    size_t llen = 0, lback = 0;
-    if (v->labels)
-        build_labels(r, s, v, &lv, &llen, &lback);
     bind_buffers(r, s);
     blend_on();
     if (m && s->edges) {
@@ -837,11 +831,6 @@ bool render_draw(render *r, const render_scene *s, const render_view *v)
         glBindVertexArray(r->vao_empty);
         glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)((m + stride - 1) / stride));
     }
-    float halo[4];
-    backing_color(v, halo);
-    halo[3] = HALO_ALPHA;
-    upload_text_vertices(r, lv, llen);
-    draw_text_range(r, 0, lback, v, s, halo);
     set_view_uniforms(r->prog_node, v, s);
     set_node_uniforms(r->prog_node, v, s);
     UNI(glProgramUniform1i, r->prog_node, U_COLOR_MODE, (int)v->color_mode);
@@ -850,8 +839,18 @@ bool render_draw(render *r, const render_scene *s, const render_view *v)
     glBindVertexArray(r->vao_empty);
     glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)n);
     glBindVertexArray(0);
-    draw_text_range(r, lback, llen - lback, v, s, halo);
-    free(lv);
+    if (v->labels) {
+        /* Labels over everything: backings, then glyphs with a halo in the
+         * backing colour. Placement keeps them off other nodes where it can. */
+        gpu_text_vertex *lv = NULL;
+        size_t llen = 0, lback = 0;
+        build_labels(r, s, v, &lv, &llen, &lback);
+        float halo[4];
+        backing_color(v, halo);
+        halo[3] = HALO_ALPHA;
+        draw_text_vertices(r, lv, llen, v, s, halo);
+        free(lv);
+    }
 overlay:
     glDisable(GL_BLEND);
     glUseProgram(0);
@@ -880,87 +879,151 @@ static int by_priority(const void *a, const void *b)
 
 int render_labels_solve(render_label_box *boxes, int n, float W, float H)
 {
+    return render_labels_place(boxes, n, W, H, NULL, 0);
+}
+
+/* A uniform grid of cells the size of a typical label makes the overlap
+ * tests local; each obstacle and kept box is listed in every cell it
+ * touches. Entries: obstacles are 0..nobst-1, box i is nobst + i. */
+typedef struct label_grid {
+    int gw, gh;
+    float sx, sy;
+    int *head, *next, *item;
+    size_t len, cap;
+} label_grid;
+
+static void cell_range(const label_grid *g, const float r[4], int c[4])
+{
+    c[0] = (int)floorf(r[0] / g->sx);
+    c[1] = (int)floorf((r[0] + r[2]) / g->sx);
+    c[2] = (int)floorf(r[1] / g->sy);
+    c[3] = (int)floorf((r[1] + r[3]) / g->sy);
+    for (int k = 0; k < 4; k++) {
+        int lim = k < 2 ? g->gw : g->gh;
+        c[k] = c[k] < 0 ? 0 : c[k] >= lim ? lim - 1 : c[k];
+    }
+}
+
+static bool grid_add(label_grid *g, const float r[4], int item)
+{
+    int c[4];
+    cell_range(g, r, c);
+    for (int cy = c[2]; cy <= c[3]; cy++)
+        for (int cx = c[0]; cx <= c[1]; cx++) {
+            if (g->len == g->cap) {
+                size_t nc = g->cap * 2;
+                int *a = realloc(g->next, sizeof *a * nc);
+                if (!a)
+                    return false;
+                g->next = a;
+                int *b = realloc(g->item, sizeof *b * nc);
+                if (!b)
+                    return false;
+                g->item = b;
+                g->cap = nc;
+            }
+            g->next[g->len] = g->head[cy * g->gw + cx];
+            g->item[g->len] = item;
+            g->head[cy * g->gw + cx] = (int)g->len++;
+        }
+    return true;
+}
+
+static bool overlaps(const float a[4], const float b[4])
+{
+    return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+}
+
+/* Is rectangle r free of kept boxes and (if avoid) of obstacles other than own? */
+static bool grid_free(const label_grid *g, const float r[4], const render_label_box *boxes,
+                      const float (*obst)[4], int nobst, int own, bool avoid)
+{
+    int c[4];
+    cell_range(g, r, c);
+    for (int cy = c[2]; cy <= c[3]; cy++)
+        for (int cx = c[0]; cx <= c[1]; cx++)
+            for (int e = g->head[cy * g->gw + cx]; e >= 0; e = g->next[e]) {
+                int it = g->item[e];
+                if (it < nobst) {
+                    if (avoid && it != own && overlaps(r, obst[it]))
+                        return false;
+                } else {
+                    const render_label_box *o = &boxes[it - nobst];
+                    float orr[4] = {o->x, o->y, o->w, o->h};
+                    if (overlaps(r, orr))
+                        return false;
+                }
+            }
+    return true;
+}
+
+int render_labels_place(render_label_box *boxes, int n, float W, float H, const float (*obst)[4],
+                        int nobst)
+{
     if (n <= 0)
         return 0;
     order_item *ord = malloc(sizeof *ord * (size_t)n);
-    int *kept = malloc(sizeof *kept * (size_t)n);
-    if (!ord || !kept) {
-        free(ord);
-        free(kept);
+    label_grid g = {0};
+    int nkept = 0;
+    if (!ord)
         return 0;
-    }
     for (int i = 0; i < n; i++) {
         ord[i].pri = boxes[i].priority;
         ord[i].index = i;
         boxes[i].placed = false;
     }
     qsort(ord, (size_t)n, sizeof *ord, by_priority);
-    /* A uniform grid of cells the size of a typical label makes the overlap
-     * test local; each kept box is listed in every cell it touches. */
     const float cw = 96, ch = 24;
-    int gw = (int)(W / cw) + 1, gh = (int)(H / ch) + 1;
-    if (gw > 512)
-        gw = 512;
-    if (gh > 2048)
-        gh = 2048;
-    float sx = W / (float)gw, sy = H / (float)gh;
-    int ncell = gw * gh;
-    int *head = malloc(sizeof *head * (size_t)ncell);
-    size_t lcap = 1024, llen = 0;
-    int *lnext = malloc(sizeof *lnext * lcap), *lbox = malloc(sizeof *lbox * lcap);
-    int nkept = 0;
-    if (!head || !lnext || !lbox)
+    g.gw = (int)(W / cw) + 1;
+    g.gh = (int)(H / ch) + 1;
+    if (g.gw > 1024)
+        g.gw = 1024;
+    if (g.gh > 2048)
+        g.gh = 2048;
+    g.sx = W / (float)g.gw;
+    g.sy = H / (float)g.gh;
+    g.head = malloc(sizeof *g.head * (size_t)g.gw * (size_t)g.gh);
+    g.cap = 1024;
+    g.next = malloc(sizeof *g.next * g.cap);
+    g.item = malloc(sizeof *g.item * g.cap);
+    if (!g.head || !g.next || !g.item)
         goto out;
-    for (int i = 0; i < ncell; i++)
-        head[i] = -1;
+    for (int i = 0; i < g.gw * g.gh; i++)
+        g.head[i] = -1;
+    for (int i = 0; i < nobst; i++)
+        if (!grid_add(&g, obst[i], i))
+            goto out;
     for (int oi = 0; oi < n; oi++) {
         render_label_box *b = &boxes[ord[oi].index];
         bool forced = isinf(b->priority) && b->priority > 0;
-        if (!forced && (b->x < 0 || b->y < 0 || b->x + b->w > W || b->y + b->h > H))
-            continue;
-        int x0 = (int)floorf(b->x / sx), x1 = (int)floorf((b->x + b->w) / sx);
-        int y0 = (int)floorf(b->y / sy), y1 = (int)floorf((b->y + b->h) / sy);
-        x0 = x0 < 0 ? 0 : x0 >= gw ? gw - 1 : x0;
-        x1 = x1 < 0 ? 0 : x1 >= gw ? gw - 1 : x1;
-        y0 = y0 < 0 ? 0 : y0 >= gh ? gh - 1 : y0;
-        y1 = y1 < 0 ? 0 : y1 >= gh ? gh - 1 : y1;
-        bool clash = false;
-        for (int cy = y0; cy <= y1 && !clash && !forced; cy++)
-            for (int cx = x0; cx <= x1 && !clash; cx++)
-                for (int e = head[cy * gw + cx]; e >= 0; e = lnext[e]) {
-                    const render_label_box *o = &boxes[lbox[e]];
-                    if (b->x < o->x + o->w && o->x < b->x + b->w && b->y < o->y + o->h &&
-                        o->y < b->y + b->h) {
-                        clash = true;
-                        break;
-                    }
-                }
-        if (clash)
+        bool ok = forced;
+        /* x, then alt_x, clear of obstacles; then the same clear of kept
+         * boxes only (a label over a node's disc still reads: glyphs are
+         * drawn over nodes with a halo). */
+        for (int t = 0; t < 4 && !ok; t++) {
+            if ((t & 1) && !b->has_alt)
+                continue;
+            float r[4] = {(t & 1) ? b->alt_x : b->x, b->y, b->w, b->h};
+            if (r[0] < 0 || r[1] < 0 || r[0] + r[2] > W || r[1] + r[3] > H)
+                continue;
+            if (grid_free(&g, r, boxes, obst, nobst, b->own, t < 2)) {
+                b->x = r[0];
+                ok = true;
+            }
+        }
+        if (!ok)
             continue;
         b->placed = true;
-        kept[nkept++] = ord[oi].index;
-        for (int cy = y0; cy <= y1; cy++)
-            for (int cx = x0; cx <= x1; cx++) {
-                if (llen == lcap) {
-                    lcap *= 2;
-                    int *a = realloc(lnext, sizeof *a * lcap), *c = a ? realloc(lbox, sizeof *c * lcap) : NULL;
-                    if (a)
-                        lnext = a;
-                    if (!a || !c)
-                        goto out;
-                    lbox = c;
-                }
-                lnext[llen] = head[cy * gw + cx];
-                lbox[llen] = ord[oi].index;
-                head[cy * gw + cx] = (int)llen++;
-            }
+        nkept++;
+        float r[4] = {b->x, b->y, b->w, b->h};
+        if (!grid_add(&g, r, nobst + ord[oi].index))
+            goto out;
     }
 out:
-    free(head);
-    free(lnext);
-    free(lbox);
+    free(g.head);
+    free(g.next);
+    free(g.item);
     free(ord);
-    free(kept);
     return nkept;
 }
 
@@ -1059,15 +1122,37 @@ int render_place_labels(render *r, const render_scene *s, const render_view *v)
         r->labels_cap = (int)count;
     }
     result_read(r, R_CANDS, 4 * (size_t)count, cand);
+    /* Ties in size: the lower id (earlier seen) first, independent of GPU
+     * order: candidates sorted by id. */
+    order_item *ord = malloc(sizeof *ord * count);
+    uint32_t *sorted = malloc(sizeof(uint32_t) * 4 * count);
+    if (ord && sorted) {
+        for (uint32_t i = 0; i < count; i++) {
+            ord[i].pri = -(float)cand[4 * i];
+            ord[i].index = (int)i;
+        }
+        qsort(ord, count, sizeof *ord, by_priority);
+        for (uint32_t i = 0; i < count; i++)
+            memcpy(&sorted[4 * i], &cand[4 * (size_t)ord[i].index], 4 * sizeof(uint32_t));
+        memcpy(cand, sorted, sizeof(uint32_t) * 4 * count);
+    }
+    free(ord);
+    free(sorted);
     /* Each box is the label's backing; the text starts BACK_PAD_X label
      * heights inside it, which leaves about 1.5 px (at scale 1) beside the
-     * disc. Text offsets are whole pixels from the node's rounded pixel (as
-     * render_text.vert.glsl rounds it), the baseline on a pixel edge. */
+     * disc, right of the node or else left of it. Text offsets are whole
+     * pixels from the node's rounded pixel (as render_text.vert.glsl rounds
+     * it), the baseline on a pixel edge. The candidates' discs are
+     * obstacles: a label covers another candidate node only where both of
+     * its places would (then its backing hides that node). */
     float pad_x = BACK_PAD_X * px, pad_top = BACK_PAD_TOP * px, asc = text_ascent(r->font, px);
-    float *off = malloc(sizeof *off * 2 * (size_t)count);
-    if (!off) {
+    float *off = malloc(sizeof *off * 3 * (size_t)count);
+    float(*obst)[4] = malloc(sizeof *obst * count);
+    if (!off || !obst) {
         free(cand);
         free(box);
+        free(off);
+        free(obst);
         return 0;
     }
     for (uint32_t i = 0; i < count; i++) {
@@ -1078,60 +1163,43 @@ int render_place_labels(render *r, const render_scene *s, const render_view *v)
         memcpy(&rad, &cand[4 * i + 3], 4);
         x = floorf(x + 0.5f);
         y = floorf(y + 0.5f);
+        obst[i][0] = x - rad;
+        obst[i][1] = y - rad;
+        obst[i][2] = obst[i][3] = 2 * rad;
         char text[ADDR_STRLEN];
         addr_format(&r->addr[id], text);
+        float tw = text_width(r->font, px, text);
         float dx = roundf(rad + 1.5f * scale + pad_x), dy = roundf(asc - 0.5f * px) - asc;
-        off[2 * i] = dx;
-        off[2 * i + 1] = dy;
-        box[i].w = text_width(r->font, px, text) + 2 * pad_x;
+        float dxl = -roundf(rad + 1.5f * scale + pad_x + tw);
+        off[3 * i] = dx;
+        off[3 * i + 1] = dxl;
+        off[3 * i + 2] = dy;
+        box[i].w = tw + 2 * pad_x;
         box[i].h = px * (1 + BACK_PAD_TOP + BACK_PAD_BOTTOM);
         box[i].x = x + dx - pad_x;
         box[i].y = y + dy - pad_top;
+        box[i].has_alt = true;
+        box[i].alt_x = x + dxl - pad_x;
+        box[i].own = (int)i;
         box[i].priority = (id == s->hovered || id == s->selected) ? INFINITY : rad;
         box[i].placed = false;
     }
-    /* Ties in size: the lower id (earlier seen) first, independent of GPU order. */
-    order_item *ord = malloc(sizeof *ord * count);
-    if (ord) {
-        for (uint32_t i = 0; i < count; i++) {
-            ord[i].pri = -(float)cand[4 * i];
-            ord[i].index = (int)i;
-        }
-        qsort(ord, count, sizeof *ord, by_priority);
-        render_label_box *sorted = malloc(sizeof *sorted * count);
-        uint32_t *ids = malloc(sizeof *ids * count);
-        float *offs = malloc(sizeof *offs * 2 * count);
-        if (sorted && ids && offs) {
-            for (uint32_t i = 0; i < count; i++) {
-                sorted[i] = box[ord[i].index];
-                ids[i] = cand[4 * ord[i].index];
-                offs[2 * i] = off[2 * ord[i].index];
-                offs[2 * i + 1] = off[2 * ord[i].index + 1];
-            }
-            memcpy(box, sorted, sizeof *box * count);
-            memcpy(off, offs, sizeof *off * 2 * count);
-            for (uint32_t i = 0; i < count; i++)
-                cand[4 * i] = ids[i];
-        }
-        free(sorted);
-        free(ids);
-        free(offs);
-        free(ord);
-    }
-    render_labels_solve(box, (int)count, (float)v->image_w, (float)v->image_h);
+    render_labels_place(box, (int)count, (float)v->image_w, (float)v->image_h, (const float(*)[4])obst,
+                        (int)count);
     for (uint32_t i = 0; i < count; i++) {
         if (!box[i].placed)
             continue;
         placed_label *pl = &r->labels[r->nlabels++];
         pl->node = cand[4 * i];
-        pl->dx = off[2 * i];
-        pl->dy = off[2 * i + 1];
+        pl->dx = box[i].x == box[i].alt_x ? off[3 * i + 1] : off[3 * i];
+        pl->dy = off[3 * i + 2];
         pl->px = px;
         pl->box[0] = box[i].x;
         pl->box[1] = box[i].y;
         pl->box[2] = box[i].w;
         pl->box[3] = box[i].h;
     }
+    free(obst);
     free(cand);
     free(box);
     free(off);

@@ -180,14 +180,26 @@ void render_overlay_flush(render *r, int fb_w, int fb_h);
 
 /* --- label placement, pure (unit-tested) --- */
 typedef struct render_label_box {
-    float x, y, w, h;   /* in: candidate rectangle, pixels */
+    float x, y, w, h;   /* in: candidate rectangle, pixels; out: x is where it went */
     float priority;     /* in: larger first; forced ones use INFINITY */
     bool placed;        /* out */
+    bool has_alt;       /* in: alt_x is a second x to try when x is taken */
+    float alt_x;
+    int own;            /* in: the obstacle that is this label's own node (never
+                           in the way), or -1 */
 } render_label_box;
 
 /* Greedy placement inside [0,W)x[0,H): by priority, keep a box if it does not
  * overlap any kept box (forced ones are always kept, and are placed first).
  * Stable for equal priorities (lower index first). Returns the number kept. */
 int render_labels_solve(render_label_box *boxes, int n, float W, float H);
+
+/* The same, with a second place per box and obstacles (x, y, w, h: other
+ * nodes' discs) that boxes avoid where they can: a box tries x, then alt_x,
+ * covering no obstacle but its own; failing both, x then alt_x covering
+ * obstacles. Forced boxes go where x says regardless. Returns the number
+ * kept. */
+int render_labels_place(render_label_box *boxes, int n, float W, float H, const float (*obst)[4],
+                        int nobst);
 
 #endif

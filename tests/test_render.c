@@ -77,11 +77,11 @@ static void test_solve(void)
     /* Three overlapping boxes: the largest wins, the forced one always stays,
      * a box off the image is dropped, a disjoint one is kept. */
     render_label_box b[5] = {
-        {60, 35, 50, 12, 1.0f, false},  /* overlaps 1 (bigger): dropped */
-        {70, 40, 50, 12, 5.0f, false},  /* kept */
-        {40, 15, 50, 12, INFINITY, false}, /* forced: kept */
-        {200, 100, 50, 12, 0.5f, false}, /* disjoint: kept */
-        {230, 200, 50, 12, 9.0f, false}, /* crosses the right edge: dropped */
+        {60, 35, 50, 12, 1.0f, false, false, 0, -1},  /* overlaps 1 (bigger): dropped */
+        {70, 40, 50, 12, 5.0f, false, false, 0, -1},  /* kept */
+        {40, 15, 50, 12, INFINITY, false, false, 0, -1}, /* forced: kept */
+        {200, 100, 50, 12, 0.5f, false, false, 0, -1}, /* disjoint: kept */
+        {230, 200, 50, 12, 9.0f, false, false, 0, -1}, /* crosses the right edge: dropped */
     };
     int k = render_labels_solve(b, 5, 256, 256);
     CHECK_INT(k, 3);
@@ -91,16 +91,36 @@ static void test_solve(void)
     CHECK(b[3].placed);
     CHECK(!b[4].placed);
     /* Forced ones go first, so a big one overlapping a forced one loses. */
-    render_label_box c[2] = {{0, 0, 40, 10, 100, false}, {5, 5, 40, 10, INFINITY, false}};
+    render_label_box c[2] = {{0, 0, 40, 10, 100, false, false, 0, -1}, {5, 5, 40, 10, INFINITY, false, false, 0, -1}};
     CHECK_INT(render_labels_solve(c, 2, 100, 100), 1);
     CHECK(!c[0].placed && c[1].placed);
+    /* Obstacles (other nodes' discs): a box covering one moves to its
+     * alternative x; its own obstacle is never in the way; with both places
+     * on obstacles it goes to x anyway, unless a kept box is there; a forced
+     * one stays regardless. */
+    const float obst[3][4] = {{100, 100, 10, 10}, {20, 20, 10, 10}, {300, 300, 8, 8}};
+    render_label_box d[6] = {
+        {95, 98, 50, 12, 3, false, true, 30, 1},    /* covers obstacle 0: goes left to 30 */
+        {15, 18, 30, 12, 2, false, true, 40, 1},    /* covers only its own obstacle 1: stays */
+        {290, 295, 50, 12, 1, false, true, 280, -1}, /* both places on obstacle 2: at x */
+        {296, 310, 20, 10, INFINITY, false, false, 0, -1}, /* forced: kept over obstacle 2 */
+        {285, 312, 20, 10, 0.5f, false, true, 330, -1}, /* x on the forced box: at alt_x */
+        {300, 305, 20, 10, 0.2f, false, true, 300, -1}, /* on kept boxes both times: dropped */
+    };
+    CHECK_INT(render_labels_place(d, 6, 400, 400, obst, 3), 5);
+    CHECK(d[0].placed && d[0].x == 30);
+    CHECK(d[1].placed && d[1].x == 15);
+    CHECK(d[2].placed && d[2].x == 290);
+    CHECK(d[3].placed);
+    CHECK(d[4].placed && d[4].x == 330);
+    CHECK(!d[5].placed);
     /* Many random boxes: no two kept overlap. */
     enum { N = 2000 };
     render_label_box *m = malloc(sizeof *m * N);
     srand(7);
     for (int i = 0; i < N; i++)
         m[i] = (render_label_box){(float)(rand() % 1900), (float)(rand() % 1000), 20 + (float)(rand() % 80), 12,
-                                  (float)(rand() % 100), false};
+                                  (float)(rand() % 100), false, false, 0, -1};
     k = render_labels_solve(m, N, 2000, 1012);
     CHECK(k > 100);
     int bad = 0;
