@@ -436,10 +436,66 @@ static void test_gl(void)
     render_destroy(r);
 }
 
+/* More same-size leaves than the candidate list holds (a 1920x1080 view
+ * reads back about 12k candidates): the leaves' size bucket is cut at a node
+ * id, so leaves are labelled (they used to get none past 4,096), the lowest
+ * ids first, the same ones every time. */
+static void test_many_leaves(void)
+{
+    test_require_gl();
+    enum { NL = 30000, GW = 200 };
+    const int IW = 1920, IH = 1080;
+    render *r = render_create(NULL);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    render_node_info *info = calloc(NL, sizeof *info);
+    float(*p)[4] = calloc(NL, sizeof *p);
+    for (int i = 0; i < NL; i++) {
+        info[i].addr = v4(10, (i >> 16) & 255, (i >> 8) & 255, i & 255);
+        info[i].degree = 1;
+        info[i].packets = info[i].bytes = 10;
+        /* a grid filling the image, ids shuffled over it */
+        int k = (int)(((unsigned)i * 7919u) % NL);
+        p[i][0] = (float)(k % GW) / GW;
+        p[i][1] = (float)(k / GW) / (NL / GW);
+    }
+    CHECK(render_upload_nodes(r, 0, NL, info));
+    GLuint pos = ssbo(p, sizeof *p * NL);
+    camera cam;
+    camera_init(&cam, false);
+    float lo[3] = {0, 0, 0}, hi[3] = {1, 1, 0};
+    camera_fit(&cam, IW, IH, lo, hi, 0.02f);
+    camera_snap(&cam);
+    render_view v = {.image_w = IW, .image_h = IH, .theme = RENDER_THEME_DARK, .labels = true};
+    camera_view_proj(&cam, IW, IH, v.view_proj);
+    render_scene s = {.positions = pos, .node_count = NL, .hovered = RENDER_NONE, .selected = RENDER_NONE};
+    int placed = render_place_labels(r, &s, &v);
+    uint32_t *a = malloc(sizeof *a * NL), *b = malloc(sizeof *b * NL);
+    int na = render_label_nodes(r, a, NL);
+    fprintf(stderr, "%d same-size leaves in %dx%d: %d labelled\n", NL, IW, IH, placed);
+    CHECK(placed > 100);
+    uint32_t max_id = 0;
+    for (int i = 0; i < na; i++)
+        max_id = a[i] > max_id ? a[i] : max_id;
+    CHECK(max_id < NL / 2); /* cut at an id well below the last */
+    int nb = render_place_labels(r, &s, &v);
+    render_label_nodes(r, b, NL);
+    CHECK_INT(nb, na);
+    CHECK(na == nb && !memcmp(a, b, sizeof *a * (size_t)na));
+    free(a);
+    free(b);
+    free(info);
+    free(p);
+    glDeleteBuffers(1, &pos);
+    render_destroy(r);
+}
+
 int main(void)
 {
     test_rules();
     test_solve();
     test_gl();
+    test_many_leaves();
     return test_result();
 }
