@@ -29,6 +29,13 @@
  * Picking, label candidates and the bounding box are compute passes over the
  * position buffer; only their small results are read back.
  *
+ * Labels are drawn last, each on a nearly opaque backing in the picture's
+ * background (so edges never run through glyphs), at whole-pixel offsets
+ * from their node; placement keeps backings from overlapping each other and,
+ * where it can (right of the node, else left), from covering other nodes.
+ * The candidate list grows with the image area (about one per label height
+ * squared, 4k to 1M), so large pictures name most hosts.
+ *
  * Threads: main thread only, with a current GL 4.3 context (no window
  * needed: tests and --headless use EGL). */
 #ifndef IPVIZ_RENDER_H
