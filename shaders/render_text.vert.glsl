@@ -9,7 +9,7 @@ layout(location = 1) uniform vec2 u_image;
 layout(location = 2) uniform vec4 u_tile;
 
 layout(location = 0) in vec2 a_pos;   // image pixels, or offset from the node
-layout(location = 1) in vec2 a_uv;    // atlas; u < 0: solid colour
+layout(location = 1) in vec2 a_uv;    // atlas; u = -1: solid colour
 layout(location = 2) in vec4 a_color;
 layout(location = 3) in uint a_node;  // 0xffffffff: none
 
