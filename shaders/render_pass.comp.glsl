@@ -26,6 +26,9 @@ layout(location = 21) uniform uint u_count;
 layout(location = 22) uniform vec2 u_cursor;
 layout(location = 23) uniform uint u_threshold; // candidate bucket
 layout(location = 24) uniform uint u_cap;
+layout(location = 25) uniform uint u_id_lo;    // pass 8: ids [lo, lo + 64 * bin) of the threshold bucket
+layout(location = 26) uniform uint u_id_bin;
+layout(location = 27) uniform uint u_id_limit; // pass 2: threshold-bucket ids below this only
 
 const int HIST = 16, CANDS = 80, NBUCKET = 64;
 
@@ -63,7 +66,10 @@ void main()
         return;
     vec2 img;
     float r;
-    if (u_pass == 1 || u_pass == 2) { // 1: histogram of visible nodes, 2: candidates
+    if (u_pass == 1 || u_pass == 2 || u_pass == 8) {
+        // 1: histogram of visible nodes by size, 2: candidates, 8: histogram by
+        // id of the threshold bucket (so a bucket too large for the list is
+        // cut at an id, the same nodes every time, not in GPU order)
         if (!project(i, img, r))
             return;
         bool forced = i == u_hovered || i == u_selected;
@@ -74,7 +80,12 @@ void main()
             atomicAdd(res[HIST + b], 1u);
             return;
         }
-        if (!forced && b < u_threshold)
+        if (u_pass == 8) {
+            if (!forced && b == u_threshold && i >= u_id_lo && (i - u_id_lo) / u_id_bin < uint(NBUCKET))
+                atomicAdd(res[HIST + (i - u_id_lo) / u_id_bin], 1u);
+            return;
+        }
+        if (!forced && (b < u_threshold || (b == u_threshold && i >= u_id_limit)))
             return;
         uint k = atomicAdd(res[0], 1u);
         if (k >= u_cap)

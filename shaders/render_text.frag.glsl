@@ -1,5 +1,5 @@
 // Signed-distance-field glyphs (edge at 0.5) with an optional halo in the
-// background colour; solid quads when u < 0.
+// background colour; solid quads when u <= -1.
 #version 430
 layout(binding = 0) uniform sampler2D u_atlas;
 layout(location = 13) uniform vec4 u_halo; // alpha 0: none
@@ -9,7 +9,8 @@ out vec4 o_color;
 
 void main()
 {
-    if (v_uv.x < 0.0) {
+    if (v_uv.x < -0.5) { // solid quads use u = -1; a glyph at the atlas edge, sampled just
+                        // outside its quad (multisampling), reaches slightly below 0
         o_color = v_color;
         return;
     }

@@ -36,6 +36,7 @@
 #include "layout.h"
 #include "loader.h"
 #include "log.h"
+#include "picture.h"
 #include "render.h"
 
 #define SEARCH_MAX 64
@@ -98,6 +99,9 @@ typedef struct app {
     int script_len, script_pos, script_wait;
     char dump_path[512], state_path[512];
     int exit_status;
+    /* screenshot being written (P/F12): shot's worker owns the pixels */
+    shot_writer *shot;
+    char shot_path[512];
 } app;
 
 static double now(void)
@@ -272,6 +276,84 @@ static void run_search(app *a)
     fly_to(a, id);
 }
 
+/* ---------- screenshots (P / F12) ---------- */
+
+/* Writes a PNG of the current view at factor x the window (labels, node
+ * sizes and text scaled with it) to -o FILE.png, or to
+ * ipviz-YYYYmmdd-HHMMSS.png here. Drawn now in shot's tiles; encoded on
+ * shot's worker thread, polled by shot_poll, so the window keeps running. */
+static void shot_say(app *a, bool error, const char *what, const char *detail)
+{
+    char msg[1024];
+    int n = snprintf(msg, sizeof msg, "%s%s", what, detail);
+    if (n < 0)
+        return;
+    size_t k = strlen(msg) < sizeof a->message - 1 ? strlen(msg) : sizeof a->message - 1;
+    memcpy(a->message, msg, k);
+    a->message[k] = 0;
+    a->message_until = now() + 3.0;
+    if (error)
+        log_error("%s", msg);
+    else
+        log_info("%s", msg);
+}
+
+static void take_shot(app *a, float factor)
+{
+    char err[256];
+    if (a->shot) {
+        shot_say(a, false, "still writing ", a->shot_path);
+        return;
+    }
+    if (a->o->output) {
+        snprintf(a->shot_path, sizeof a->shot_path, "%s", a->o->output);
+    } else {
+        time_t t = time(NULL);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(a->shot_path, sizeof a->shot_path, "ipviz-%Y%m%d-%H%M%S.png", &tm);
+    }
+    int w = (int)lroundf((float)a->fb_w * factor), h = (int)lroundf((float)a->fb_h * factor);
+    if (!shot_check_path(a->shot_path, err, sizeof err) || !shot_check_size(w, h, 3, err, sizeof err)) {
+        char detail[1024];
+        snprintf(detail, sizeof detail, "%s: %s", a->shot_path, err);
+        shot_say(a, true, "picture not written: ", detail);
+        return;
+    }
+    camera cam = a->cam; /* the same view, factor times the pixels */
+    if (cam.mode == CAMERA_2D)
+        cam.cur.zoom *= factor;
+    render_scene s = scene_of(a);
+    render_view v = view_of(a);
+    v.image_w = w;
+    v.image_h = h;
+    v.pixel_scale = a->ui_scale * factor;
+    camera_view_proj(&cam, w, h, v.view_proj);
+    picture_desc pd = {.r = a->r, .scene = &s, .view = &v};
+    shot_image *img = picture_render(&pd, err, sizeof err);
+    a->next_labels = 0; /* the picture's placement replaced the window's */
+    if (img)
+        a->shot = shot_write_start(img, a->shot_path, NULL, NULL, err, sizeof err);
+    if (!a->shot) {
+        shot_say(a, true, "picture not written: ", err);
+        return;
+    }
+    shot_say(a, false, "writing ", a->shot_path);
+}
+
+static void shot_poll(app *a, bool wait)
+{
+    if (!a->shot || (!wait && !shot_writer_done(a->shot)))
+        return;
+    char err[256];
+    bool ok = shot_writer_finish(a->shot, err, sizeof err);
+    a->shot = NULL;
+    if (ok)
+        shot_say(a, false, "wrote ", a->shot_path);
+    else
+        shot_say(a, true, "picture not written: ", err);
+}
+
 static void on_key(app *a, int key, int action, int mods)
 {
     a->shift = (mods & GLFW_MOD_SHIFT) != 0;
@@ -318,6 +400,11 @@ static void on_key(app *a, int key, int action, int mods)
             frame_all(a, false);
             a->user_camera = false;
         }
+        break;
+    case GLFW_KEY_P: /* P: --scale (default 1) x the window; Shift 2x, Ctrl 4x */
+    case GLFW_KEY_F12:
+        take_shot(a, (mods & GLFW_MOD_CONTROL) ? 4.0f : (mods & GLFW_MOD_SHIFT) ? 2.0f
+                     : a->o->scale > 0 ? a->o->scale : 1.0f);
         break;
     case GLFW_KEY_H:
     case GLFW_KEY_F1: a->help = !a->help; break;
@@ -921,6 +1008,7 @@ static int main_loop(app *a)
             continue; /* minimised */
         if (a->fb_w != old_w || a->fb_h != old_h)
             a->dirty = true;
+        shot_poll(a, false);
         bool still = !busy && !moving && !a->left_down && !a->right_down;
         if (still && !a->dirty && a->drawn_still && now() >= a->message_until)
             continue; /* nothing changed since the last full frame */
@@ -1088,6 +1176,7 @@ int app_run(const ipviz_options *o)
             status = 3;
     }
 out_window:
+    shot_poll(a, true);
     if (a->draw_query)
         glDeleteQueries(1, &a->draw_query);
     loader_destroy(a->ld);

@@ -296,7 +296,7 @@ static capture_status pcap_next_packet(capture *c, capture_packet *pkt)
         c->packets++;
         pkt->data = d;
         pkt->caplen = h->caplen;
-        pkt->len = h->len;
+        pkt->len = h->len < h->caplen ? h->caplen : h->len;
         pkt->linktype = c->pcap_if.linktype;
         pkt->iface = 0;
         pkt->ts_ns = (int64_t)((uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec);
@@ -547,7 +547,7 @@ static capture_status pcapng_next_packet(capture *c, capture_packet *pkt)
         c->packets++;
         pkt->data = b + hdr;
         pkt->caplen = caplen;
-        pkt->len = origlen;
+        pkt->len = origlen < caplen ? caplen : origlen;
         pkt->linktype = f->linktype;
         pkt->iface = (uint32_t)(f - c->ifs);
         pkt->ts_ns = type == BLK_SPB ? 0 : ts_to_ns(f, ts);
@@ -665,6 +665,20 @@ capture_status capture_next(capture *c, capture_packet *pkt)
 const char *capture_error(const capture *c) { return c->err; }
 const char *capture_format(const capture *c) { return c->format; }
 uint64_t capture_size(const capture *c) { return c->size; }
+
+int capture_fd(const capture *c) { return c->fd; }
+
+size_t capture_buffered(const capture *c)
+{
+    if (c->kind == FMT_PCAPNG)
+        return c->end - c->pos;
+    size_t n = c->sniff_len - c->sniff_pos;
+    /* glibc's FILE keeps its read buffer in these public fields; libpcap
+     * reads records through the stream and keeps no read-ahead of its own. */
+    if (c->stream && !c->stream_closed && c->stream->_IO_read_end > c->stream->_IO_read_ptr)
+        n += (size_t)(c->stream->_IO_read_end - c->stream->_IO_read_ptr);
+    return n;
+}
 
 uint64_t capture_offset(const capture *c)
 {

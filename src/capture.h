@@ -22,10 +22,12 @@ typedef struct capture capture;
 typedef struct capture_packet {
     const uint8_t *data; /* valid until the next capture_next or capture_close */
     uint32_t caplen;     /* bytes in data */
-    uint32_t len;        /* original length on the wire */
+    uint32_t len;        /* original length on the wire; >= caplen (a corrupt record
+                            that says otherwise gets len = caplen) */
     uint32_t linktype;   /* LINKTYPE_* (see decode.h), never a libpcap DLT_* */
     uint32_t iface;      /* interface index within the file (0 for pcap) */
-    int64_t ts_ns;       /* nanoseconds since the Unix epoch */
+    int64_t ts_ns;       /* nanoseconds since the Unix epoch; 0 for pcapng simple
+                            packet blocks, which carry no timestamp */
 } capture_packet;
 
 typedef enum capture_status {
@@ -54,6 +56,11 @@ const char *capture_format(const capture *c);
 /* Bytes consumed so far and the file's size (0 when unknown, e.g. a pipe). */
 uint64_t capture_offset(const capture *c);
 uint64_t capture_size(const capture *c);
+/* For live inputs (pipes): the descriptor read from, and the bytes already
+ * read from it but not yet returned. With nothing buffered and nothing ready
+ * on the descriptor (poll), the next capture_next would block. */
+int capture_fd(const capture *c);
+size_t capture_buffered(const capture *c);
 
 /* Set when the filter could not be compiled for a link type found in the file
  * (e.g. "ether host" on raw IP); packets of such interfaces are returned as

@@ -33,6 +33,7 @@
 #define HUGE_PAGE ((size_t)2 << 20)
 #define SLAB_BYTES ((size_t)64 << 20) /* chunk slabs: virtual until written */
 #define MAX_SLABS 4096
+#define PREFAULT_AHEAD ((size_t)8 << 20) /* graph_prefault keeps this much ready */
 
 typedef struct v4_slot {
     uint32_t addr; /* network byte order, as in ip_addr.bytes */
@@ -73,6 +74,14 @@ struct graph {
     uint32_t nslabs;
     uint8_t *slab;                         /* the slab being carved */
     size_t slab_used;
+
+    /* The slab being carved and how far: written by the writer (relaxed),
+     * read by the thread calling graph_prefault, which owns pf_*. */
+    _Atomic(uint8_t *) carve_slab;
+    _Atomic size_t carve_used;
+    uint8_t *pf_slab;
+    size_t pf_done;
+    bool pf_off;
 
     /* Written by the writer with release, read by anyone with acquire. */
     _Atomic uint32_t pub_nodes, pub_edges;
@@ -204,6 +213,8 @@ static void *chunk_alloc(graph *g, size_t bytes)
     void *c = g->slab + g->slab_used;
     g->slab_used += bytes;
     mem_add(g, (ptrdiff_t)bytes);
+    RSTORE(g->carve_slab, g->slab);
+    RSTORE(g->carve_used, g->slab_used);
     return c;
 }
 
@@ -587,6 +598,30 @@ uint32_t graph_find(const graph *g, const ip_addr *addr)
                 return c * GRAPH_CHUNK + i;
     }
     return UINT32_MAX;
+}
+
+void graph_prefault(graph *g)
+{
+#ifdef MADV_POPULATE_WRITE
+    uint8_t *slab = RLOAD(g->carve_slab);
+    if (g->pf_off || !slab)
+        return;
+    /* Slabs are only freed by graph_destroy, so slab stays valid; pages the
+     * writer has touched already are left as they are by the kernel. */
+    size_t used = RLOAD(g->carve_used);
+    if (slab != g->pf_slab) {
+        g->pf_slab = slab;
+        g->pf_done = used & ~(HUGE_PAGE - 1);
+    }
+    size_t want = used + PREFAULT_AHEAD < SLAB_BYTES ? used + PREFAULT_AHEAD : SLAB_BYTES;
+    if (g->pf_done < want) {
+        if (madvise(slab + g->pf_done, want - g->pf_done, MADV_POPULATE_WRITE) != 0)
+            g->pf_off = true; /* older kernel: the writer faults its pages in itself */
+        g->pf_done = want;
+    }
+#else
+    (void)g;
+#endif
 }
 
 size_t graph_memory(const graph *g) { return RLOAD(((graph *)g)->mem); }

@@ -73,6 +73,12 @@ typedef struct graph_packet {
 } graph_packet;
 bool graph_add_batch(graph *g, const graph_packet *pkts, size_t n);
 
+/* Optional, from one thread other than the writer (the loader's reader
+ * thread, which has time to spare): asks the kernel to fault in and zero the
+ * chunk memory the writer will fill next, so that cost leaves the writer's
+ * thread. Changes nothing a reader can see. */
+void graph_prefault(graph *g);
+
 /* Makes everything added so far visible to readers (release stores). */
 void graph_publish(graph *g);
 

@@ -3,7 +3,7 @@
  * DESIGN: the reader thread owns the capture and the decoder and fills
  * batches of graph_packet; the graph thread owns the graph's writer side and
  * interns each full batch, then publishes. Batches travel through a ring of
- * RING preallocated buffers guarded by one mutex and two condition variables
+ * RING (8) preallocated buffers guarded by one mutex and two condition variables
  * (a hand-off every BATCH packets, so the lock costs nothing measurable and
  * nothing is allocated per packet). The reader blocks when every buffer is
  * full, the graph thread when every buffer is empty; loader_cancel sets a flag
@@ -13,6 +13,7 @@
 #include "loader.h"
 
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@
 #include "log.h"
 
 #define BATCH 4096
-#define RING 4
+#define RING 8 /* 1.5 MB in all: room for the reader to run ahead */
 #define MAX_LINKTYPES 8 /* distinct unsupported link types remembered per file */
 
 typedef struct batch {
@@ -91,6 +92,7 @@ static batch *ring_get_free(loader *l, unsigned *slot)
 /* Reader: the buffer from ring_get_free is full (or the last one); eof marks the end. */
 static void ring_put_full(loader *l, bool eof)
 {
+    graph_prefault(l->desc.graph); /* the graph thread's page zeroing, done here */
     pthread_mutex_lock(&l->mu);
     l->full++;
     l->eof = eof;
@@ -205,9 +207,26 @@ static void *reader_main(void *arg)
         file_state f = {0};
         uint64_t packets = 0, filtered = 0, ip = 0, wire = 0, file_packets = 0;
         uint64_t skipped[DECODE_STATUS_COUNT] = {0};
-        capture_status cs;
+        capture_status cs = CAPTURE_END;
         capture_packet p;
+        /* A pipe or standard input may trickle (tcpdump -U -w - | ipviz -):
+         * hand over what has arrived when the next read would block (nothing
+         * buffered, nothing ready on the descriptor), and at least every 50 ms,
+         * instead of waiting for a full batch. */
+        bool trickle = !sizes || !sizes[fi];
+        double handed = clock_s(CLOCK_MONOTONIC);
         for (;;) {
+            if (trickle && b->n && capture_buffered(c) == 0) {
+                struct pollfd pfd = {.fd = capture_fd(c), .events = POLLIN};
+                if (poll(&pfd, 1, 0) == 0) {
+                    handed = clock_s(CLOCK_MONOTONIC);
+                    ring_put_full(l, false);
+                    b = ring_get_free(l, &slot);
+                    if (!b || cancelled(l))
+                        break;
+                    b->n = 0;
+                }
+            }
             cs = capture_next(c, &p);
             if (cs == CAPTURE_PACKET) {
                 packets++;
@@ -236,7 +255,8 @@ static void *reader_main(void *arg)
             } else {
                 break;
             }
-            if (b->n == BATCH || (packets & 0xffff) == 0) {
+            bool due = trickle && b->n && clock_s(CLOCK_MONOTONIC) - handed > 0.05;
+            if (b->n == BATCH || (packets & 0xffff) == 0 || due) {
                 /* Flush the counters: once per batch, not per packet. */
                 ADD(st->packets, packets);
                 file_packets += packets;
@@ -250,7 +270,8 @@ static void *reader_main(void *arg)
                 memset(skipped, 0, sizeof skipped);
                 atomic_store_explicit(&st->file_bytes_done, done_base + capture_offset(c),
                                       memory_order_relaxed);
-                if (b->n == BATCH) {
+                if (b->n == BATCH || due) {
+                    handed = clock_s(CLOCK_MONOTONIC);
                     ring_put_full(l, false);
                     b = ring_get_free(l, &slot);
                     if (b)

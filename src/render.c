@@ -23,17 +23,30 @@ enum {
     U_VP = 0, U_IMAGE = 1, U_TILE = 2, U_SCALE = 3, U_NODE_SCALE = 4, U_COLOR_MODE = 6,
     U_SIZE_MODE = 7, U_HOVERED = 8, U_SELECTED = 9, U_PERSPECTIVE = 10, U_EDGE_COLOR = 11,
     U_EDGE_WIDTH = 12, U_HALO = 13, U_DEPTH_REF = 14, U_EDGE_STRIDE = 15, U_PALETTE = 16, U_PASS = 20, U_COUNT = 21, U_CURSOR = 22,
-    U_THRESHOLD = 23, U_CAP = 24
+    U_THRESHOLD = 23, U_CAP = 24, U_ID_LO = 25, U_ID_BIN = 26, U_ID_LIMIT = 27
 };
 /* Compute passes (render_pass.comp.glsl). */
-enum { P_HIST = 1, P_CANDS = 2, P_PICK_DIST = 3, P_PICK_ID = 4, P_BOUNDS = 5, P_HL_CLEAR = 6, P_HL_MARK = 7 };
+enum { P_HIST = 1, P_CANDS = 2, P_PICK_DIST = 3, P_PICK_ID = 4, P_BOUNDS = 5, P_HL_CLEAR = 6, P_HL_MARK = 7,
+       P_ID_HIST = 8 };
 /* Result buffer layout, in uints. */
 enum { R_COUNT = 0, R_PICK_D = 1, R_PICK_ID = 2, R_MIN = 3, R_MAX = 6, R_HIST = 16, R_CANDS = 80 };
 #define NBUCKET 64
-#define CAND_CAP 4096
-#define RESULT_UINTS (R_CANDS + 4 * CAND_CAP)
+/* Label candidates read back per placement: about one per label height
+ * squared of image (more than could ever be placed, since labels are several
+ * heights wide), at least CAND_MIN, at most CAND_MAX (16 MiB of read-back),
+ * and never more than the visible nodes. */
+#define CAND_MIN 4096u
+#define CAND_MAX (1u << 20)
+#define RESULT_UINTS (R_CANDS + 4 * CAND_MIN)
 #define LABEL_PX 13.0f
-#define LABEL_MAX 2048
+/* Label backing, in label heights: padding left and right of the text, above
+ * and below the line box (digits sit high in it), and its opacity (nearly
+ * opaque: what it covers shows faintly). Labels are drawn last. */
+#define BACK_PAD_X 0.2f
+#define BACK_PAD_TOP 0.08f
+#define BACK_PAD_BOTTOM 0.04f
+#define BACK_ALPHA 0.92f
+#define HALO_ALPHA 0.8f
 #define BASE_RADIUS 3.0f
 
 typedef struct gpu_node_attr {
@@ -59,6 +72,7 @@ typedef struct placed_label {
     uint32_t node;
     float dx, dy;      /* offset of the text's top-left from the node, image pixels */
     float px;          /* text height, image pixels */
+    float box[4];      /* backing x, y, w, h in image pixels at placement */
 } placed_label;
 
 struct render {
@@ -76,7 +90,7 @@ struct render {
     uint32_t hl_selected, hl_edges, hl_nodes;
     /* labels from the last placement */
     placed_label *labels;
-    int nlabels;
+    int nlabels, labels_cap;
     /* overlay queue */
     gpu_text_vertex *ov;
     size_t ov_len, ov_cap;
@@ -341,9 +355,8 @@ render *render_create(const render_desc *desc)
         !gbuf_reserve(&r->eattr, 4096, 0) || !gbuf_reserve(&r->flags, 4096, 0))
         goto fail;
     r->hl_selected = RENDER_NONE;
-    r->labels = calloc(LABEL_MAX, sizeof *r->labels);
     r->scratch = malloc(sizeof(text_vertex) * 6 * 256);
-    if (!r->labels || !r->scratch)
+    if (!r->scratch)
         goto fail;
     if (glGetError() != GL_NO_ERROR) {
         log_error("the renderer could not start on %s", glctx_renderer());
@@ -636,8 +649,7 @@ static void blend_on(void)
     glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
 }
 
-static void draw_text_vertices(render *r, const gpu_text_vertex *vtx, size_t n, const render_view *v,
-                               const render_scene *s, const float halo[4])
+static void upload_text_vertices(render *r, const gpu_text_vertex *vtx, size_t n)
 {
     if (!n)
         return;
@@ -648,14 +660,29 @@ static void draw_text_vertices(render *r, const gpu_text_vertex *vtx, size_t n, 
         glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)r->vbo_cap, NULL, GL_STREAM_DRAW);
     }
     glBufferSubData(GL_ARRAY_BUFFER, 0, (GLsizeiptr)bytes, vtx);
+}
+
+/* Draws vertices [first, first+n) of those last uploaded. */
+static void draw_text_range(render *r, size_t first, size_t n, const render_view *v, const render_scene *s,
+                            const float halo[4])
+{
+    if (!n)
+        return;
     set_view_uniforms(r->prog_text, v, s);
     UNI(glProgramUniform4fv, r->prog_text, U_HALO, 1, halo);
     glUseProgram(r->prog_text);
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, r->atlas);
     glBindVertexArray(r->vao_text);
-    glDrawArrays(GL_TRIANGLES, 0, (GLsizei)n);
+    glDrawArrays(GL_TRIANGLES, (GLint)first, (GLsizei)n);
     glBindVertexArray(0);
+}
+
+static void draw_text_vertices(render *r, const gpu_text_vertex *vtx, size_t n, const render_view *v,
+                               const render_scene *s, const float halo[4])
+{
+    upload_text_vertices(r, vtx, n);
+    draw_text_range(r, 0, n, v, s, halo);
 }
 
 /* Appends a string's quads as GPU vertices; node may be RENDER_NONE. */
@@ -696,26 +723,69 @@ static bool append_text(render *r, gpu_text_vertex **buf, size_t *len, size_t *c
     return true;
 }
 
-static void draw_labels(render *r, const render_scene *s, const render_view *v)
+/* The colour behind labels: the picture's background if the view names one
+ * (also when it is transparent: then the theme's), else the theme's. */
+static void backing_color(const render_view *v, float out[4])
+{
+    rgba_to_vec4(THEMES[v->theme].bg, out);
+    if (v->has_background)
+        memcpy(out, v->background, 3 * sizeof(float));
+    out[3] = 1;
+}
+
+static uint32_t vec4_to_bytes(const float c[4])
+{
+    uint32_t b = 0;
+    for (int k = 0; k < 4; k++) {
+        float x = c[k] < 0 ? 0 : c[k] > 1 ? 1 : c[k];
+        b |= (uint32_t)(x * 255.0f + 0.5f) << (8 * k); /* memory order R,G,B,A */
+    }
+    return b;
+}
+
+/* Label vertices for the placed labels: first every backing (6 vertices
+ * each, *nback in all), then every glyph. Returns false when out of memory
+ * (what was built is still drawn). */
+static bool build_labels(render *r, const render_scene *s, const render_view *v, gpu_text_vertex **vtx,
+                         size_t *len, size_t *nback)
 {
     const theme_def *th = &THEMES[v->theme];
-    gpu_text_vertex *vtx = NULL;
-    size_t len = 0, cap = 0;
+    size_t cap = 0;
     uint32_t n = clamp_nodes(r, s);
+    float bc[4];
+    backing_color(v, bc);
+    bc[3] = BACK_ALPHA;
+    uint32_t bbytes = vec4_to_bytes(bc);
+    *vtx = NULL;
+    *len = *nback = 0;
+    if (r->nlabels > 0) {
+        cap = 6 * (size_t)r->nlabels + 1024;
+        *vtx = malloc(cap * sizeof **vtx);
+        if (!*vtx)
+            return false;
+    }
+    for (int i = 0; i < r->nlabels; i++) {
+        const placed_label *pl = &r->labels[i];
+        if (pl->node >= n)
+            continue;
+        /* The backing as an offset from the node, like the glyphs. */
+        float x0 = pl->dx - BACK_PAD_X * pl->px, y0 = pl->dy - BACK_PAD_TOP * pl->px;
+        float x1 = x0 + pl->box[2], y1 = y0 + pl->box[3];
+        float xs[6] = {x0, x1, x1, x0, x1, x0}, ys[6] = {y0, y0, y1, y0, y1, y1};
+        for (int k = 0; k < 6; k++)
+            (*vtx)[(*len)++] = (gpu_text_vertex){xs[k], ys[k], -1, -1, bbytes, pl->node};
+    }
+    *nback = *len;
     for (int i = 0; i < r->nlabels; i++) {
         const placed_label *pl = &r->labels[i];
         if (pl->node >= n)
             continue;
         char text[ADDR_STRLEN];
         addr_format(&r->addr[pl->node], text);
-        if (!append_text(r, &vtx, &len, &cap, pl->dx, pl->dy, pl->px, th->label, pl->node, text))
-            break;
+        if (!append_text(r, vtx, len, &cap, pl->dx, pl->dy, pl->px, th->label, pl->node, text))
+            return false;
     }
-    float halo[4];
-    rgba_to_vec4(th->bg, halo);
-    halo[3] = th->single_color ? 0.0f : 0.8f;
-    draw_text_vertices(r, vtx, len, v, s, halo);
-    free(vtx);
+    return true;
 }
 
 bool render_draw(render *r, const render_scene *s, const render_view *v)
@@ -769,8 +839,18 @@ bool render_draw(render *r, const render_scene *s, const render_view *v)
     glBindVertexArray(r->vao_empty);
     glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)n);
     glBindVertexArray(0);
-    if (v->labels)
-        draw_labels(r, s, v);
+    if (v->labels) {
+        /* Labels over everything: backings, then glyphs with a halo in the
+         * backing colour. Placement keeps them off other nodes where it can. */
+        gpu_text_vertex *lv = NULL;
+        size_t llen = 0, lback = 0;
+        build_labels(r, s, v, &lv, &llen, &lback);
+        float halo[4];
+        backing_color(v, halo);
+        halo[3] = HALO_ALPHA;
+        draw_text_vertices(r, lv, llen, v, s, halo);
+        free(lv);
+    }
 overlay:
     glDisable(GL_BLEND);
     glUseProgram(0);
@@ -799,88 +879,187 @@ static int by_priority(const void *a, const void *b)
 
 int render_labels_solve(render_label_box *boxes, int n, float W, float H)
 {
+    return render_labels_place(boxes, n, W, H, NULL, 0);
+}
+
+/* A uniform grid of cells the size of a typical label makes the overlap
+ * tests local; each obstacle and kept box is listed in every cell it
+ * touches. Entries: obstacles are 0..nobst-1, box i is nobst + i. */
+typedef struct label_grid {
+    int gw, gh;
+    float sx, sy;
+    int *head, *next, *item;
+    size_t len, cap;
+} label_grid;
+
+static void cell_range(const label_grid *g, const float r[4], int c[4])
+{
+    c[0] = (int)floorf(r[0] / g->sx);
+    c[1] = (int)floorf((r[0] + r[2]) / g->sx);
+    c[2] = (int)floorf(r[1] / g->sy);
+    c[3] = (int)floorf((r[1] + r[3]) / g->sy);
+    for (int k = 0; k < 4; k++) {
+        int lim = k < 2 ? g->gw : g->gh;
+        c[k] = c[k] < 0 ? 0 : c[k] >= lim ? lim - 1 : c[k];
+    }
+}
+
+static bool grid_add(label_grid *g, const float r[4], int item)
+{
+    int c[4];
+    cell_range(g, r, c);
+    for (int cy = c[2]; cy <= c[3]; cy++)
+        for (int cx = c[0]; cx <= c[1]; cx++) {
+            if (g->len == g->cap) {
+                size_t nc = g->cap * 2;
+                int *a = realloc(g->next, sizeof *a * nc);
+                if (!a)
+                    return false;
+                g->next = a;
+                int *b = realloc(g->item, sizeof *b * nc);
+                if (!b)
+                    return false;
+                g->item = b;
+                g->cap = nc;
+            }
+            g->next[g->len] = g->head[cy * g->gw + cx];
+            g->item[g->len] = item;
+            g->head[cy * g->gw + cx] = (int)g->len++;
+        }
+    return true;
+}
+
+static bool overlaps(const float a[4], const float b[4])
+{
+    return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+}
+
+/* Is rectangle r free of kept boxes and (if avoid) of obstacles other than own? */
+static bool grid_free(const label_grid *g, const float r[4], const render_label_box *boxes,
+                      const float (*obst)[4], int nobst, int own, bool avoid)
+{
+    int c[4];
+    cell_range(g, r, c);
+    for (int cy = c[2]; cy <= c[3]; cy++)
+        for (int cx = c[0]; cx <= c[1]; cx++)
+            for (int e = g->head[cy * g->gw + cx]; e >= 0; e = g->next[e]) {
+                int it = g->item[e];
+                if (it < nobst) {
+                    if (avoid && it != own && overlaps(r, obst[it]))
+                        return false;
+                } else {
+                    const render_label_box *o = &boxes[it - nobst];
+                    float orr[4] = {o->x, o->y, o->w, o->h};
+                    if (overlaps(r, orr))
+                        return false;
+                }
+            }
+    return true;
+}
+
+int render_labels_place(render_label_box *boxes, int n, float W, float H, const float (*obst)[4],
+                        int nobst)
+{
     if (n <= 0)
         return 0;
     order_item *ord = malloc(sizeof *ord * (size_t)n);
-    int *kept = malloc(sizeof *kept * (size_t)n);
-    if (!ord || !kept) {
-        free(ord);
-        free(kept);
+    label_grid g = {0};
+    int nkept = 0;
+    if (!ord)
         return 0;
-    }
     for (int i = 0; i < n; i++) {
         ord[i].pri = boxes[i].priority;
         ord[i].index = i;
         boxes[i].placed = false;
     }
     qsort(ord, (size_t)n, sizeof *ord, by_priority);
-    /* A uniform grid of cells the size of a typical label makes the overlap
-     * test local; each kept box is listed in every cell it touches. */
     const float cw = 96, ch = 24;
-    int gw = (int)(W / cw) + 1, gh = (int)(H / ch) + 1;
-    if (gw > 512)
-        gw = 512;
-    if (gh > 2048)
-        gh = 2048;
-    float sx = W / (float)gw, sy = H / (float)gh;
-    int ncell = gw * gh;
-    int *head = malloc(sizeof *head * (size_t)ncell);
-    size_t lcap = 1024, llen = 0;
-    int *lnext = malloc(sizeof *lnext * lcap), *lbox = malloc(sizeof *lbox * lcap);
-    int nkept = 0;
-    if (!head || !lnext || !lbox)
+    g.gw = (int)(W / cw) + 1;
+    g.gh = (int)(H / ch) + 1;
+    if (g.gw > 1024)
+        g.gw = 1024;
+    if (g.gh > 2048)
+        g.gh = 2048;
+    g.sx = W / (float)g.gw;
+    g.sy = H / (float)g.gh;
+    g.head = malloc(sizeof *g.head * (size_t)g.gw * (size_t)g.gh);
+    g.cap = 1024;
+    g.next = malloc(sizeof *g.next * g.cap);
+    g.item = malloc(sizeof *g.item * g.cap);
+    if (!g.head || !g.next || !g.item)
         goto out;
-    for (int i = 0; i < ncell; i++)
-        head[i] = -1;
+    for (int i = 0; i < g.gw * g.gh; i++)
+        g.head[i] = -1;
+    for (int i = 0; i < nobst; i++)
+        if (!grid_add(&g, obst[i], i))
+            goto out;
     for (int oi = 0; oi < n; oi++) {
         render_label_box *b = &boxes[ord[oi].index];
         bool forced = isinf(b->priority) && b->priority > 0;
-        if (!forced && (b->x < 0 || b->y < 0 || b->x + b->w > W || b->y + b->h > H))
-            continue;
-        int x0 = (int)floorf(b->x / sx), x1 = (int)floorf((b->x + b->w) / sx);
-        int y0 = (int)floorf(b->y / sy), y1 = (int)floorf((b->y + b->h) / sy);
-        x0 = x0 < 0 ? 0 : x0 >= gw ? gw - 1 : x0;
-        x1 = x1 < 0 ? 0 : x1 >= gw ? gw - 1 : x1;
-        y0 = y0 < 0 ? 0 : y0 >= gh ? gh - 1 : y0;
-        y1 = y1 < 0 ? 0 : y1 >= gh ? gh - 1 : y1;
-        bool clash = false;
-        for (int cy = y0; cy <= y1 && !clash && !forced; cy++)
-            for (int cx = x0; cx <= x1 && !clash; cx++)
-                for (int e = head[cy * gw + cx]; e >= 0; e = lnext[e]) {
-                    const render_label_box *o = &boxes[lbox[e]];
-                    if (b->x < o->x + o->w && o->x < b->x + b->w && b->y < o->y + o->h &&
-                        o->y < b->y + b->h) {
-                        clash = true;
-                        break;
-                    }
-                }
-        if (clash)
+        bool ok = forced;
+        /* x, then alt_x, clear of obstacles; then the same clear of kept
+         * boxes only (a label over a node's disc still reads: glyphs are
+         * drawn over nodes with a halo). */
+        for (int t = 0; t < 4 && !ok; t++) {
+            if ((t & 1) && !b->has_alt)
+                continue;
+            float r[4] = {(t & 1) ? b->alt_x : b->x, b->y, b->w, b->h};
+            if (r[0] < 0 || r[1] < 0 || r[0] + r[2] > W || r[1] + r[3] > H)
+                continue;
+            if (grid_free(&g, r, boxes, obst, nobst, b->own, t < 2)) {
+                b->x = r[0];
+                ok = true;
+            }
+        }
+        if (!ok)
             continue;
         b->placed = true;
-        kept[nkept++] = ord[oi].index;
-        for (int cy = y0; cy <= y1; cy++)
-            for (int cx = x0; cx <= x1; cx++) {
-                if (llen == lcap) {
-                    lcap *= 2;
-                    int *a = realloc(lnext, sizeof *a * lcap), *c = a ? realloc(lbox, sizeof *c * lcap) : NULL;
-                    if (a)
-                        lnext = a;
-                    if (!a || !c)
-                        goto out;
-                    lbox = c;
-                }
-                lnext[llen] = head[cy * gw + cx];
-                lbox[llen] = ord[oi].index;
-                head[cy * gw + cx] = (int)llen++;
-            }
+        nkept++;
+        float r[4] = {b->x, b->y, b->w, b->h};
+        if (!grid_add(&g, r, nobst + ord[oi].index))
+            goto out;
     }
 out:
-    free(head);
-    free(lnext);
-    free(lbox);
+    free(g.head);
+    free(g.next);
+    free(g.item);
     free(ord);
-    free(kept);
     return nkept;
+}
+
+/* Candidate list length for this view (see CAND_MIN). */
+static uint32_t cand_cap(const render_view *v, float px)
+{
+    double a = (double)v->image_w * (double)v->image_h / ((double)px * px);
+    return a < CAND_MIN ? CAND_MIN : a > CAND_MAX ? CAND_MAX : (uint32_t)a;
+}
+
+/* The size bucket that does not fit whole is cut at a node id: finds the
+ * largest id limit such that its nodes below the limit number at most left.
+ * Histograms of ids in 64 bins, refined inside the bin that overflows (at
+ * most six passes for 2^32 ids); so the same nodes are chosen every time. */
+static uint32_t id_limit_for(render *r, uint32_t n, uint32_t bucket, uint32_t left)
+{
+    uint32_t lo = 0, range = n, limit = 0;
+    UNI(glProgramUniform1ui, r->prog_pass, U_THRESHOLD, bucket);
+    for (int it = 0; it < 8 && range > 0; it++) {
+        uint32_t bin = (range + NBUCKET - 1) / NBUCKET, hist[NBUCKET], zero[NBUCKET] = {0};
+        result_write(r, R_HIST, NBUCKET, zero);
+        UNI(glProgramUniform1ui, r->prog_pass, U_ID_LO, lo);
+        UNI(glProgramUniform1ui, r->prog_pass, U_ID_BIN, bin);
+        dispatch(r, P_ID_HIST, n);
+        result_read(r, R_HIST, NBUCKET, hist);
+        uint32_t k = 0;
+        while (k < NBUCKET && hist[k] <= left)
+            left -= hist[k++];
+        uint64_t end = (uint64_t)lo + (uint64_t)k * bin;
+        limit = end > n ? n : (uint32_t)end;
+        if (k == NBUCKET || bin == 1)
+            break;
+        lo = limit;
+        range = bin;
+    }
+    return limit;
 }
 
 int render_place_labels(render *r, const render_scene *s, const render_view *v)
@@ -890,98 +1069,140 @@ int render_place_labels(render *r, const render_scene *s, const render_view *v)
     if (!s->positions || !n)
         return 0;
     float scale = scale_of(v);
+    float px = LABEL_PX * scale;
     bind_buffers(r, s);
     set_view_uniforms(r->prog_pass, v, s);
     set_node_uniforms(r->prog_pass, v, s);
     uint32_t zero[NBUCKET] = {0};
-    result_write(r, R_COUNT, 1, zero);
     result_write(r, R_HIST, NBUCKET, zero);
     dispatch(r, P_HIST, n);
-    uint32_t hist[NBUCKET];
+    uint32_t hist[NBUCKET], visible = 0;
     result_read(r, R_HIST, NBUCKET, hist);
-    /* Lowest bucket whose nodes and all larger ones fit the candidate list. */
-    uint32_t threshold = NBUCKET, total = 0;
+    for (int b = 0; b < NBUCKET; b++)
+        visible += hist[b];
+    uint32_t cap = cand_cap(v, px);
+    if (cap > visible + 2)
+        cap = visible + 2; /* + the hovered and selected nodes, even off-screen */
+    if (!gbuf_reserve(&r->result, sizeof(uint32_t) * (R_CANDS + 4 * (size_t)cap), 0))
+        return 0;
+    bind_buffers(r, s);
+    /* Largest nodes first: every bucket that fits whole, then the next cut at
+     * a node id. Two places stay free for the forced nodes. */
+    uint32_t room = cap - 2, total = 0, threshold = 0, id_limit = 0xffffffffu;
     for (int b = NBUCKET - 1; b >= 0; b--) {
-        if (total + hist[b] > CAND_CAP - 2)
+        if (total + hist[b] > room) {
+            threshold = (uint32_t)b;
+            id_limit = id_limit_for(r, n, (uint32_t)b, room - total);
             break;
+        }
         total += hist[b];
-        threshold = (uint32_t)b;
     }
-    if (threshold == NBUCKET)
-        threshold = NBUCKET - 1; /* even the largest overflow: take those that fit */
+    result_write(r, R_COUNT, 1, zero);
     UNI(glProgramUniform1ui, r->prog_pass, U_THRESHOLD, threshold);
-    UNI(glProgramUniform1ui, r->prog_pass, U_CAP, CAND_CAP);
+    UNI(glProgramUniform1ui, r->prog_pass, U_ID_LIMIT, id_limit);
+    UNI(glProgramUniform1ui, r->prog_pass, U_CAP, cap);
     dispatch(r, P_CANDS, n);
     uint32_t count;
     result_read(r, R_COUNT, 1, &count);
-    if (count > CAND_CAP)
-        count = CAND_CAP;
+    if (count > cap)
+        count = cap;
     if (!count)
         return 0;
     uint32_t *cand = malloc(sizeof(uint32_t) * 4 * count);
     render_label_box *box = malloc(sizeof *box * count);
-    if (!cand || !box) {
-        free(cand);
-        free(box);
-        return 0;
+    if (!cand || !box || (int)count > r->labels_cap) {
+        placed_label *nl = cand && box ? realloc(r->labels, sizeof *nl * count) : NULL;
+        if (!nl) {
+            free(cand);
+            free(box);
+            log_warn("out of memory for %u label candidates; no labels", count);
+            return 0;
+        }
+        r->labels = nl;
+        r->labels_cap = (int)count;
     }
     result_read(r, R_CANDS, 4 * (size_t)count, cand);
-    float px = LABEL_PX * scale;
+    /* Ties in size: the lower id (earlier seen) first, independent of GPU
+     * order: candidates sorted by id. */
+    order_item *ord = malloc(sizeof *ord * count);
+    uint32_t *sorted = malloc(sizeof(uint32_t) * 4 * count);
+    if (ord && sorted) {
+        for (uint32_t i = 0; i < count; i++) {
+            ord[i].pri = -(float)cand[4 * i];
+            ord[i].index = (int)i;
+        }
+        qsort(ord, count, sizeof *ord, by_priority);
+        for (uint32_t i = 0; i < count; i++)
+            memcpy(&sorted[4 * i], &cand[4 * (size_t)ord[i].index], 4 * sizeof(uint32_t));
+        memcpy(cand, sorted, sizeof(uint32_t) * 4 * count);
+    }
+    free(ord);
+    free(sorted);
+    /* Each box is the label's backing; the text starts BACK_PAD_X label
+     * heights inside it, which leaves about 1.5 px (at scale 1) beside the
+     * disc, right of the node or else left of it. Text offsets are whole
+     * pixels from the node's rounded pixel (as render_text.vert.glsl rounds
+     * it), the baseline on a pixel edge. The candidates' discs are
+     * obstacles: a label covers another candidate node only where both of
+     * its places would (then its backing hides that node). */
+    float pad_x = BACK_PAD_X * px, pad_top = BACK_PAD_TOP * px, asc = text_ascent(r->font, px);
+    float *off = malloc(sizeof *off * 3 * (size_t)count);
+    float(*obst)[4] = malloc(sizeof *obst * count);
+    if (!off || !obst) {
+        free(cand);
+        free(box);
+        free(off);
+        free(obst);
+        return 0;
+    }
     for (uint32_t i = 0; i < count; i++) {
         uint32_t id = cand[4 * i];
         float x, y, rad;
         memcpy(&x, &cand[4 * i + 1], 4);
         memcpy(&y, &cand[4 * i + 2], 4);
         memcpy(&rad, &cand[4 * i + 3], 4);
+        x = floorf(x + 0.5f);
+        y = floorf(y + 0.5f);
+        obst[i][0] = x - rad;
+        obst[i][1] = y - rad;
+        obst[i][2] = obst[i][3] = 2 * rad;
         char text[ADDR_STRLEN];
         addr_format(&r->addr[id], text);
-        box[i].w = text_width(r->font, px, text) + 2 * scale;
-        box[i].h = px;
-        box[i].x = x + rad + 3 * scale;
-        box[i].y = y - 0.5f * px;
+        float tw = text_width(r->font, px, text);
+        float dx = roundf(rad + 1.5f * scale + pad_x), dy = roundf(asc - 0.5f * px) - asc;
+        float dxl = -roundf(rad + 1.5f * scale + pad_x + tw);
+        off[3 * i] = dx;
+        off[3 * i + 1] = dxl;
+        off[3 * i + 2] = dy;
+        box[i].w = tw + 2 * pad_x;
+        box[i].h = px * (1 + BACK_PAD_TOP + BACK_PAD_BOTTOM);
+        box[i].x = x + dx - pad_x;
+        box[i].y = y + dy - pad_top;
+        box[i].has_alt = true;
+        box[i].alt_x = x + dxl - pad_x;
+        box[i].own = (int)i;
         box[i].priority = (id == s->hovered || id == s->selected) ? INFINITY : rad;
         box[i].placed = false;
     }
-    /* Ties in size: the lower id (earlier seen) first, independent of GPU order. */
-    order_item *ord = malloc(sizeof *ord * count);
-    if (ord) {
-        for (uint32_t i = 0; i < count; i++) {
-            ord[i].pri = -(float)cand[4 * i];
-            ord[i].index = (int)i;
-        }
-        qsort(ord, count, sizeof *ord, by_priority);
-        render_label_box *sorted = malloc(sizeof *sorted * count);
-        uint32_t *ids = malloc(sizeof *ids * count);
-        if (sorted && ids) {
-            for (uint32_t i = 0; i < count; i++) {
-                sorted[i] = box[ord[i].index];
-                ids[i] = cand[4 * ord[i].index];
-            }
-            memcpy(box, sorted, sizeof *box * count);
-            for (uint32_t i = 0; i < count; i++)
-                cand[4 * i] = ids[i];
-        }
-        free(sorted);
-        free(ids);
-        free(ord);
-    }
-    render_labels_solve(box, (int)count, (float)v->image_w, (float)v->image_h);
-    for (uint32_t i = 0; i < count && r->nlabels < LABEL_MAX; i++) {
+    render_labels_place(box, (int)count, (float)v->image_w, (float)v->image_h, (const float(*)[4])obst,
+                        (int)count);
+    for (uint32_t i = 0; i < count; i++) {
         if (!box[i].placed)
             continue;
-        uint32_t id = cand[4 * i];
-        float x, y, rad;
-        memcpy(&x, &cand[4 * i + 1], 4);
-        memcpy(&y, &cand[4 * i + 2], 4);
-        memcpy(&rad, &cand[4 * i + 3], 4);
         placed_label *pl = &r->labels[r->nlabels++];
-        pl->node = id;
-        pl->dx = box[i].x + scale - x;
-        pl->dy = box[i].y - y;
+        pl->node = cand[4 * i];
+        pl->dx = box[i].x == box[i].alt_x ? off[3 * i + 1] : off[3 * i];
+        pl->dy = off[3 * i + 2];
         pl->px = px;
+        pl->box[0] = box[i].x;
+        pl->box[1] = box[i].y;
+        pl->box[2] = box[i].w;
+        pl->box[3] = box[i].h;
     }
+    free(obst);
     free(cand);
     free(box);
+    free(off);
     return r->nlabels;
 }
 
@@ -990,6 +1211,14 @@ int render_label_nodes(const render *r, uint32_t *out, int max)
     int k = 0;
     for (int i = 0; i < r->nlabels && k < max; i++)
         out[k++] = r->labels[i].node;
+    return k;
+}
+
+int render_label_boxes(const render *r, float (*out)[4], int max)
+{
+    int k = 0;
+    for (int i = 0; i < r->nlabels && k < max; i++, k++)
+        memcpy(out[k], r->labels[i].box, sizeof out[k]);
     return k;
 }
 

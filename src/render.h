@@ -29,6 +29,13 @@
  * Picking, label candidates and the bounding box are compute passes over the
  * position buffer; only their small results are read back.
  *
+ * Labels are drawn last, each on a nearly opaque backing in the picture's
+ * background (so edges never run through glyphs), at whole-pixel offsets
+ * from their node; placement keeps backings from overlapping each other and,
+ * where it can (right of the node, else left), from covering other nodes.
+ * The candidate list grows with the image area (about one per label height
+ * squared, 4k to 1M), so large pictures name most hosts.
+ *
  * Threads: main thread only, with a current GL 4.3 context (no window
  * needed: tests and --headless use EGL). */
 #ifndef IPVIZ_RENDER_H
@@ -127,6 +134,9 @@ typedef struct render_view {
     uint32_t edge_stride;  /* draw every k-th edge (0 or 1: all): a level of detail for
                               frames drawn while things move on a slow GPU */
     bool transparent;      /* clear to alpha 0 instead of the theme background */
+    bool has_background;   /* background[] is the picture's own (--background); label */
+    float background[3];   /* backings use it, else the theme's background (also when
+                              transparent) */
     bool no_clear;         /* the caller has bound, sized (glViewport) and cleared the
                               target: shot's tiles, with their own background */
 } render_view;
@@ -141,6 +151,11 @@ int render_place_labels(render *r, const render_scene *s, const render_view *v);
 /* Node ids labelled by the last render_place_labels, in placement order
  * (forced first, then by size). Returns how many were written. */
 int render_label_nodes(const render *r, uint32_t *out, int max);
+
+/* Rectangles (x, y, w, h, whole-image pixels at placement) of the labels of
+ * the last render_place_labels, backing included, in render_label_nodes
+ * order: no two overlap (unless forced). Returns how many were written. */
+int render_label_boxes(const render *r, float (*out)[4], int max);
 
 /* Sets the viewport to (0,0,tile_w,tile_h) and clears it (unless no_clear), draws
  * edges, nodes and (if v->labels) the placed labels. Leaves GL blend state
@@ -172,14 +187,26 @@ void render_overlay_flush(render *r, int fb_w, int fb_h);
 
 /* --- label placement, pure (unit-tested) --- */
 typedef struct render_label_box {
-    float x, y, w, h;   /* in: candidate rectangle, pixels */
+    float x, y, w, h;   /* in: candidate rectangle, pixels; out: x is where it went */
     float priority;     /* in: larger first; forced ones use INFINITY */
     bool placed;        /* out */
+    bool has_alt;       /* in: alt_x is a second x to try when x is taken */
+    float alt_x;
+    int own;            /* in: the obstacle that is this label's own node (never
+                           in the way), or -1 */
 } render_label_box;
 
 /* Greedy placement inside [0,W)x[0,H): by priority, keep a box if it does not
  * overlap any kept box (forced ones are always kept, and are placed first).
  * Stable for equal priorities (lower index first). Returns the number kept. */
 int render_labels_solve(render_label_box *boxes, int n, float W, float H);
+
+/* The same, with a second place per box and obstacles (x, y, w, h: other
+ * nodes' discs) that boxes avoid where they can: a box tries x, then alt_x,
+ * covering no obstacle but its own; failing both, x then alt_x covering
+ * obstacles. Forced boxes go where x says regardless. Returns the number
+ * kept. */
+int render_labels_place(render_label_box *boxes, int n, float W, float H, const float (*obst)[4],
+                        int nobst);
 
 #endif

@@ -189,6 +189,8 @@ float text_width(const text_font *f, float px, const char *s)
     return w * px / f->line;
 }
 
+float text_ascent(const text_font *f, float px) { return f->ascent * px / f->line; }
+
 int text_layout(const text_font *f, float x, float y, float px, uint32_t rgba, const char *s,
                 text_vertex *out, int max)
 {

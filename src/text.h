@@ -43,6 +43,8 @@ typedef struct text_vertex {
 
 /* Width in pixels of s drawn px pixels high (px = the font's line height). */
 float text_width(const text_font *f, float px, const char *s);
+/* Distance from the top of a px-high line to its baseline, in pixels. */
+float text_ascent(const text_font *f, float px);
 
 /* Writes quads for s with its line box's top-left at (x,y), y down, at most
  * max vertices (whole glyphs only). Characters outside the atlas draw as '?'.

@@ -407,13 +407,20 @@ int main(int argc, char **argv)
         if (!ns[i].labelled)
             continue;
         nlab++;
-        float lx0 = ns[i].x + ns[i].r + 4, lx1 = lx0 + 46, ly0 = ns[i].y - 6, ly1 = ns[i].y + 6;
+        /* The label is right of the node, or left of it where the right
+         * side would cover another node: text pixels on the better side. */
+        float lx0 = ns[i].x - ns[i].r - 50, lx1 = ns[i].x + ns[i].r + 50, ly0 = ns[i].y - 6,
+              ly1 = ns[i].y + 6;
         if (lx1 > tx0 - 4 && lx0 < tx0 + 236 && ly1 > ty0 - 4 && ly0 < ty0 + 96)
             continue;
         int lit = 0;
-        for (int y = (int)ns[i].y - 6; y <= (int)ns[i].y + 6; y++)
-            for (int xx = (int)(ns[i].x + ns[i].r + 4); xx < (int)(ns[i].x + ns[i].r + 50); xx++)
-                lit += cdist(pixel(&img, xx, y), 0xf0f0f0ff) < 60;
+        for (int side = 0; side < 2; side++) {
+            int x0 = side ? (int)(ns[i].x - ns[i].r - 50) : (int)(ns[i].x + ns[i].r + 4), k = 0;
+            for (int y = (int)ns[i].y - 6; y <= (int)ns[i].y + 6; y++)
+                for (int xx = x0; xx < x0 + 46; xx++)
+                    k += cdist(pixel(&img, xx, y), 0xf0f0f0ff) < 60;
+            lit = k > lit ? k : lit;
+        }
         if (lit < 15)
             fprintf(stderr, "label of %s: only %d text pixels\n", ns[i].addr, lit);
         CHECK(lit >= 15);

@@ -171,6 +171,7 @@ static void test_pcap_variants(void)
             f[14 + 15] = 9;
             capbytes_pcap_record(&b, 1700000001, 5, f, 20, (uint32_t)fl); /* snapped */
             f[14 + 15] = 1;
+            capbytes_pcap_record(&b, 2, 0, f, (uint32_t)fl, 10); /* corrupt: len < caplen */
             char name[64];
             snprintf(name, sizeof name, "v_%s_%s.pcap", be ? "be" : "le", ns ? "ns" : "us");
             const char *path = capbytes_write(name, &b);
@@ -179,15 +180,36 @@ static void test_pcap_variants(void)
                 continue;
             CHECK_STR(capture_format(c), ns ? "pcap-ns" : "pcap");
             CHECK_INT(capture_size(c), b.n);
-            want w[2] = {
+            want w[3] = {
                 {1, 0, (uint32_t)fl, 60, 1700000000LL * 1000000000 + (ns ? 123456789 : 123456000), 1, 14},
                 {1, 0, 20, (uint32_t)fl, 1700000001LL * 1000000000 + (ns ? 5 : 5000), 0, 14},
+                {1, 0, (uint32_t)fl, (uint32_t)fl, 2000000000LL, 1, 14},
             };
-            check_packets(name, c, w, 2);
+            check_packets(name, c, w, 3);
             CHECK_INT(capture_offset(c), b.n);
             capture_close(c);
             free(b.p);
         }
+    /* Kuznetzov's modified pcap (magic a1b2cd34): 8 more bytes per record header */
+    {
+        capbytes b = {0};
+        capbytes_pcap_header(&b, false, 1, 65535);
+        capbytes_set32(&b, 0, 0xa1b2cd34);
+        capbytes_put32(&b, 7);
+        capbytes_put32(&b, 8);
+        capbytes_put32(&b, (uint32_t)fl);
+        capbytes_put32(&b, (uint32_t)fl);
+        capbytes_put32(&b, 2);          /* ifindex */
+        capbytes_put32(&b, 0x08000000); /* protocol, pkt_type, pad */
+        capbytes_put(&b, f, fl);
+        capture *c = open_ok(capbytes_write("kuznetzov.pcap", &b), NULL);
+        if (c) {
+            want w = {1, 0, (uint32_t)fl, (uint32_t)fl, 7000008000LL, 1, 14};
+            check_packets("kuznetzov.pcap", c, &w, 1);
+            capture_close(c);
+        }
+        free(b.p);
+    }
     /* Raw IP as 101, 12 and 14 in the file, and IPv4 (228): LINKTYPE_* out. */
     const uint32_t in[] = {101, 12, 14, 228, 0, 113};
     const uint32_t out[] = {101, 101, 101, 228, 0, 113};
@@ -234,6 +256,25 @@ static capbytes make_pcapng(void)
     capbytes_put(&b, b2.p, b2.n);
     free(b2.p);
     return b;
+}
+
+/* A block larger than the reader's buffer (skipped), then a packet. */
+static void test_pcapng_big_block(void)
+{
+    uint8_t f[64];
+    size_t fl = capbytes_ether_ipv4(f, 7, 8);
+    capbytes b = {0};
+    shb(&b);
+    idb(&b, 1, 0, -1, 0);
+    other_block(&b, 5, 3u << 20); /* interface statistics, 3 MiB */
+    epb(&b, 0, 1, f, (uint32_t)fl, (uint32_t)fl);
+    capture *c = open_ok(capbytes_write("bigblock.pcapng", &b), NULL);
+    if (c) {
+        want w = {1, 0, (uint32_t)fl, (uint32_t)fl, 1000, 7, 14};
+        check_packets("bigblock.pcapng", c, &w, 1);
+        capture_close(c);
+    }
+    free(b.p);
 }
 
 static const want pcapng_want[] = {
@@ -505,6 +546,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     test_pcap_variants();
     test_pcapng();
+    test_pcapng_big_block();
     test_stdin();
     test_bad_input();
     test_filter();

@@ -356,6 +356,7 @@ static void *consumer(void *arg)
             }
             last_pk0 = pk;
         }
+        graph_prefault(sh->g); /* this thread is also the prefaulting one */
         seen_n = nn;
         seen_e = ne;
         if (stopping || errors >= 5)

@@ -121,6 +121,50 @@ static uint32_t edge_between(const graph *g, const char *x, const char *y)
     return UINT32_MAX;
 }
 
+/* A pipe that delivers three packets and then stays open: the graph must show
+ * them while the writer still holds the pipe (a trickling live capture). */
+static void check_trickle(void)
+{
+    int fds[2];
+    if (pipe(fds) != 0) {
+        CHECK(!"pipe");
+        return;
+    }
+    FILE *w = fdopen(fds[1], "wb");
+    put32(w, 0xa1b2c3d4);
+    put32(w, 2 | (4u << 16));
+    put32(w, 0);
+    put32(w, 0);
+    put32(w, 65535);
+    put32(w, 1);
+    uint8_t frame[128];
+    ip_addr s = A("10.9.9.1"), d = A("10.9.9.2");
+    uint32_t n = eth_frame(frame, &s, &d, 10);
+    for (int i = 0; i < 3; i++)
+        pcap_record(w, 100, (uint32_t)i, frame, n, n);
+    fflush(w);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
+    const char *paths[1] = {path};
+    graph *g = graph_create();
+    loader_desc desc = {.paths = paths, .npaths = 1, .graph = g};
+    loader *l = loader_start(&desc);
+    CHECK(l != NULL);
+    uint32_t seen = 0;
+    for (int t = 0; t < 300 && seen == 0; t++) { /* up to 3 s; the hand-off is 50 ms */
+        usleep(10000);
+        seen = graph_edge_count(g);
+    }
+    CHECK_INT(seen, 1);
+    CHECK(!loader_done(l));
+    fclose(w); /* end of input */
+    loader_join(l);
+    CHECK_INT(ST(l, ip_packets), 3);
+    loader_destroy(l);
+    graph_destroy(g);
+    close(fds[0]);
+}
+
 int main(void)
 {
     const char *good = test_tmp_path("loader-good.pcap");
@@ -295,5 +339,6 @@ int main(void)
     }
     free(out);
     free(errs);
+    check_trickle();
     return test_result();
 }

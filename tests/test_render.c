@@ -77,11 +77,11 @@ static void test_solve(void)
     /* Three overlapping boxes: the largest wins, the forced one always stays,
      * a box off the image is dropped, a disjoint one is kept. */
     render_label_box b[5] = {
-        {60, 35, 50, 12, 1.0f, false},  /* overlaps 1 (bigger): dropped */
-        {70, 40, 50, 12, 5.0f, false},  /* kept */
-        {40, 15, 50, 12, INFINITY, false}, /* forced: kept */
-        {200, 100, 50, 12, 0.5f, false}, /* disjoint: kept */
-        {230, 200, 50, 12, 9.0f, false}, /* crosses the right edge: dropped */
+        {60, 35, 50, 12, 1.0f, false, false, 0, -1},  /* overlaps 1 (bigger): dropped */
+        {70, 40, 50, 12, 5.0f, false, false, 0, -1},  /* kept */
+        {40, 15, 50, 12, INFINITY, false, false, 0, -1}, /* forced: kept */
+        {200, 100, 50, 12, 0.5f, false, false, 0, -1}, /* disjoint: kept */
+        {230, 200, 50, 12, 9.0f, false, false, 0, -1}, /* crosses the right edge: dropped */
     };
     int k = render_labels_solve(b, 5, 256, 256);
     CHECK_INT(k, 3);
@@ -91,16 +91,36 @@ static void test_solve(void)
     CHECK(b[3].placed);
     CHECK(!b[4].placed);
     /* Forced ones go first, so a big one overlapping a forced one loses. */
-    render_label_box c[2] = {{0, 0, 40, 10, 100, false}, {5, 5, 40, 10, INFINITY, false}};
+    render_label_box c[2] = {{0, 0, 40, 10, 100, false, false, 0, -1}, {5, 5, 40, 10, INFINITY, false, false, 0, -1}};
     CHECK_INT(render_labels_solve(c, 2, 100, 100), 1);
     CHECK(!c[0].placed && c[1].placed);
+    /* Obstacles (other nodes' discs): a box covering one moves to its
+     * alternative x; its own obstacle is never in the way; with both places
+     * on obstacles it goes to x anyway, unless a kept box is there; a forced
+     * one stays regardless. */
+    const float obst[3][4] = {{100, 100, 10, 10}, {20, 20, 10, 10}, {300, 300, 8, 8}};
+    render_label_box d[6] = {
+        {95, 98, 50, 12, 3, false, true, 30, 1},    /* covers obstacle 0: goes left to 30 */
+        {15, 18, 30, 12, 2, false, true, 40, 1},    /* covers only its own obstacle 1: stays */
+        {290, 295, 50, 12, 1, false, true, 280, -1}, /* both places on obstacle 2: at x */
+        {296, 310, 20, 10, INFINITY, false, false, 0, -1}, /* forced: kept over obstacle 2 */
+        {285, 312, 20, 10, 0.5f, false, true, 330, -1}, /* x on the forced box: at alt_x */
+        {300, 305, 20, 10, 0.2f, false, true, 300, -1}, /* on kept boxes both times: dropped */
+    };
+    CHECK_INT(render_labels_place(d, 6, 400, 400, obst, 3), 5);
+    CHECK(d[0].placed && d[0].x == 30);
+    CHECK(d[1].placed && d[1].x == 15);
+    CHECK(d[2].placed && d[2].x == 290);
+    CHECK(d[3].placed);
+    CHECK(d[4].placed && d[4].x == 330);
+    CHECK(!d[5].placed);
     /* Many random boxes: no two kept overlap. */
     enum { N = 2000 };
     render_label_box *m = malloc(sizeof *m * N);
     srand(7);
     for (int i = 0; i < N; i++)
         m[i] = (render_label_box){(float)(rand() % 1900), (float)(rand() % 1000), 20 + (float)(rand() % 80), 12,
-                                  (float)(rand() % 100), false};
+                                  (float)(rand() % 100), false, false, 0, -1};
     k = render_labels_solve(m, N, 2000, 1012);
     CHECK(k > 100);
     int bad = 0;
@@ -416,10 +436,66 @@ static void test_gl(void)
     render_destroy(r);
 }
 
+/* More same-size leaves than the candidate list holds (a 1920x1080 view
+ * reads back about 12k candidates): the leaves' size bucket is cut at a node
+ * id, so leaves are labelled (they used to get none past 4,096), the lowest
+ * ids first, the same ones every time. */
+static void test_many_leaves(void)
+{
+    test_require_gl();
+    enum { NL = 30000, GW = 200 };
+    const int IW = 1920, IH = 1080;
+    render *r = render_create(NULL);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    render_node_info *info = calloc(NL, sizeof *info);
+    float(*p)[4] = calloc(NL, sizeof *p);
+    for (int i = 0; i < NL; i++) {
+        info[i].addr = v4(10, (i >> 16) & 255, (i >> 8) & 255, i & 255);
+        info[i].degree = 1;
+        info[i].packets = info[i].bytes = 10;
+        /* a grid filling the image, ids shuffled over it */
+        int k = (int)(((unsigned)i * 7919u) % NL);
+        p[i][0] = (float)(k % GW) / GW;
+        p[i][1] = (float)(k / GW) / (NL / GW);
+    }
+    CHECK(render_upload_nodes(r, 0, NL, info));
+    GLuint pos = ssbo(p, sizeof *p * NL);
+    camera cam;
+    camera_init(&cam, false);
+    float lo[3] = {0, 0, 0}, hi[3] = {1, 1, 0};
+    camera_fit(&cam, IW, IH, lo, hi, 0.02f);
+    camera_snap(&cam);
+    render_view v = {.image_w = IW, .image_h = IH, .theme = RENDER_THEME_DARK, .labels = true};
+    camera_view_proj(&cam, IW, IH, v.view_proj);
+    render_scene s = {.positions = pos, .node_count = NL, .hovered = RENDER_NONE, .selected = RENDER_NONE};
+    int placed = render_place_labels(r, &s, &v);
+    uint32_t *a = malloc(sizeof *a * NL), *b = malloc(sizeof *b * NL);
+    int na = render_label_nodes(r, a, NL);
+    fprintf(stderr, "%d same-size leaves in %dx%d: %d labelled\n", NL, IW, IH, placed);
+    CHECK(placed > 100);
+    uint32_t max_id = 0;
+    for (int i = 0; i < na; i++)
+        max_id = a[i] > max_id ? a[i] : max_id;
+    CHECK(max_id < NL / 2); /* cut at an id well below the last */
+    int nb = render_place_labels(r, &s, &v);
+    render_label_nodes(r, b, NL);
+    CHECK_INT(nb, na);
+    CHECK(na == nb && !memcmp(a, b, sizeof *a * (size_t)na));
+    free(a);
+    free(b);
+    free(info);
+    free(p);
+    glDeleteBuffers(1, &pos);
+    render_destroy(r);
+}
+
 int main(void)
 {
     test_rules();
     test_solve();
     test_gl();
+    test_many_leaves();
     return test_result();
 }
