@@ -46,6 +46,7 @@ static const char usage[] =
     "\n"
     "Other:\n"
     "  -q, --quiet            only warnings and errors; no progress bar\n"
+    "  -v, --verbose          also debug messages (thread timings, GL details)\n"
     "      --progress         progress bar even when stderr is not a terminal\n"
     "      --no-progress      no progress bar\n"
     "  -h, --help             this text\n"
@@ -64,6 +65,7 @@ static const struct option longopts[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
     {"filter", required_argument, NULL, 'f'},
     {"iterations", required_argument, NULL, 'n'},
     {"output", required_argument, NULL, 'o'},
@@ -112,7 +114,7 @@ cli_result cli_parse(int argc, char **argv, ipviz_options *o)
     opterr = 0;
     int c;
     long v;
-    while ((c = getopt_long(argc, argv, ":hVqf:n:o:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hVqvf:n:o:", longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             fputs(usage, stdout);
@@ -121,6 +123,7 @@ cli_result cli_parse(int argc, char **argv, ipviz_options *o)
             printf("ipviz %s\n", IPVIZ_VERSION);
             return CLI_EXIT_OK;
         case 'q': o->quiet = true; break;
+        case 'v': log_set_level(LOG_DEBUG); break;
         case 'f': o->filter = optarg; break;
         case 'n':
             if (!parse_long(optarg, 0, INT_MAX, &v))
