@@ -79,9 +79,13 @@ typedef struct layout_consts {
  * classic FR step (move along the displacement, capped at the temperature)
  * damped by degree, LAYOUT_STEP / (1 + degree), so that hubs with hundreds of
  * leaves (gateways, DNS servers) settle instead of oscillating and the early
- * stop can fire; and a weak pull towards the centre so that the many small
- * disconnected pieces of a capture stay in view. */
-#define LAYOUT_GRAVITY 0.05f
+ * stop can fire; and a pull towards the centre (gravity 1 = k) so that the
+ * many small disconnected pieces of a capture pack around the big ones: with
+ * gravity 0.05 they spread ~90 k apart while each piece is 2-3 k across, and
+ * every piece drew as a blob of overlapping nodes. A pull of 1 balances the
+ * repulsion of n nodes at radius ~sqrt(n) k, the area FR gives a connected
+ * graph anyway, so one large component is not squeezed. */
+#define LAYOUT_GRAVITY 1.0f
 #define LAYOUT_STEP 0.5f
 
 /* The finest grid side for n nodes (power of two, >= 4) and the level count. */
