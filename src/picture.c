@@ -11,17 +11,21 @@ typedef struct tile_draw {
     bool ok;
 } tile_draw;
 
-/* shot's tiles have their origin bottom-left and include the overscan;
- * render's tile rectangle has its origin top-left. */
-static void draw_tile(void *user, const shot_tile *t)
+render_view picture_tile_view(const render_view *whole, const shot_tile *t)
 {
-    tile_draw *td = user;
-    render_view v = *td->view;
+    render_view v = *whole;
     v.tile_x = t->x;
     v.tile_y = t->image_h - (t->y + t->h);
     v.tile_w = t->w;
     v.tile_h = t->h;
     v.no_clear = true;
+    return v;
+}
+
+static void draw_tile(void *user, const shot_tile *t)
+{
+    tile_draw *td = user;
+    render_view v = picture_tile_view(td->view, t);
     if (!render_draw(td->r, td->scene, &v))
         td->ok = false;
 }

@@ -36,4 +36,9 @@ shot_image *picture_render(const picture_desc *d, char *err, size_t errlen);
 /* rgb of a theme's background, 0..1. */
 void picture_theme_background(render_theme t, float rgb[3]);
 
+/* The whole-image view restricted to one of shot's tiles: shot's tiles have
+ * their origin bottom-left and include the overscan, render's tile rectangle
+ * has its origin top-left; the tile is drawn without clearing. */
+render_view picture_tile_view(const render_view *whole, const shot_tile *t);
+
 #endif

@@ -267,23 +267,7 @@ static void nth_line(const char *out, int k, char *line, size_t n)
 int main(int argc, char **argv)
 {
     (void)argc;
-    const char *disp = getenv("DISPLAY");
-    if (!disp || !*disp) {
-        if (getenv("IPVIZ_TEST_UNDER_XVFB"))
-            test_skip("xvfb-run gave no display");
-        if (access("/usr/bin/xvfb-run", X_OK) != 0) {
-            if (getenv("CI")) {
-                fprintf(stderr, "FAIL: CI needs xvfb-run (package xvfb)\n");
-                return 1;
-            }
-            test_skip("no display and no xvfb-run (package xvfb)");
-        }
-        setenv("IPVIZ_TEST_UNDER_XVFB", "1", 1);
-        fflush(NULL);
-        execl("/usr/bin/xvfb-run", "xvfb-run", "-a", "-s", "-screen 0 1024x768x24", argv[0], (char *)NULL);
-        fprintf(stderr, "cannot run xvfb-run: %s\n", strerror(errno));
-        return 1;
-    }
+    test_require_display(argv[0]);
     /* Before the modules are merged the pipeline is stubbed: say so. */
     graph *g = graph_create();
     uint8_t a4[4] = {1, 2, 3, 4};

@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "camera.h"
 #include "glctx.h"
+#include "picture.h"
 #include "render.h"
 #include "shot.h"
 #include "util.h"
@@ -31,12 +32,7 @@ typedef struct ctx {
 static void draw(void *user, const shot_tile *t)
 {
     ctx *c = user;
-    render_view v = *c->v;
-    v.tile_x = t->x;
-    v.tile_y = t->image_h - (t->y + t->h);
-    v.tile_w = t->w;
-    v.tile_h = t->h;
-    v.no_clear = true;
+    render_view v = picture_tile_view(c->v, t);
     CHECK(render_draw(c->r, c->sc, &v));
 }
 

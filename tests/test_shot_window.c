@@ -32,23 +32,7 @@ static void no_leak_check_in_children(void)
 int main(int argc, char **argv)
 {
     (void)argc;
-    const char *disp = getenv("DISPLAY");
-    if (!disp || !*disp) {
-        if (getenv("IPVIZ_TEST_UNDER_XVFB"))
-            test_skip("xvfb-run gave no display");
-        if (access("/usr/bin/xvfb-run", X_OK) != 0) {
-            if (getenv("CI")) {
-                fprintf(stderr, "FAIL: CI needs xvfb-run (package xvfb)\n");
-                return 1;
-            }
-            test_skip("no display and no xvfb-run (package xvfb)");
-        }
-        setenv("IPVIZ_TEST_UNDER_XVFB", "1", 1);
-        fflush(NULL);
-        execl("/usr/bin/xvfb-run", "xvfb-run", "-a", "-s", "-screen 0 1024x768x24", argv[0], (char *)NULL);
-        fprintf(stderr, "cannot run xvfb-run: %s\n", strerror(errno));
-        return 1;
-    }
+    test_require_display(argv[0]);
     test_require_gl();
     layout *probe = layout_create(NULL);
     if (!probe)

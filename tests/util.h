@@ -49,6 +49,11 @@ _Noreturn void test_skip(const char *why);
  * otherwise leaves one current. */
 void test_require_gl(void);
 
+/* For windowed tests: returns when $DISPLAY is set; otherwise re-executes
+ * argv0 under xvfb-run (never returns), skips when xvfb-run is missing
+ * outside CI, and fails in CI (xvfb is one of CI's packages). */
+void test_require_display(const char *argv0);
+
 /* A fresh path under the build's tests/tmp folder: <tmp>/<name>. */
 const char *test_tmp_path(const char *name);
 

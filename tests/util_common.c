@@ -1,6 +1,7 @@
 /* Test helpers: checks, skips, temporary paths, running the ipviz binary. */
 #include "util.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -40,6 +41,27 @@ void test_require_gl(void)
         }
         test_skip(err);
     }
+}
+
+void test_require_display(const char *argv0)
+{
+    const char *disp = getenv("DISPLAY");
+    if (disp && *disp)
+        return;
+    if (getenv("IPVIZ_TEST_UNDER_XVFB"))
+        test_skip("xvfb-run gave no display");
+    if (access("/usr/bin/xvfb-run", X_OK) != 0) {
+        if (getenv("CI")) {
+            fprintf(stderr, "FAIL: CI needs xvfb-run (package xvfb)\n");
+            exit(1);
+        }
+        test_skip("no display and no xvfb-run (package xvfb)");
+    }
+    setenv("IPVIZ_TEST_UNDER_XVFB", "1", 1);
+    fflush(NULL);
+    execl("/usr/bin/xvfb-run", "xvfb-run", "-a", "-s", "-screen 0 1024x768x24", argv0, (char *)NULL);
+    fprintf(stderr, "cannot run xvfb-run: %s\n", strerror(errno));
+    exit(1);
 }
 
 const char *test_tmp_path(const char *name)
