@@ -6,7 +6,7 @@
 
 layout(std140, binding = LAYOUT_B_CONSTS) uniform Consts {
     uvec4 u0;      // n, dims, nx, seed
-    uvec4 u1;      // side, levels, exact, far_level (~0u: none)
+    uvec4 u1;      // side, levels, exact, _
     vec4 f0;       // k2, inv_k, min_dist, gravity
     vec4 f1;       // temp
     vec4 center;
@@ -18,7 +18,6 @@ layout(std140, binding = LAYOUT_B_CONSTS) uniform Consts {
 #define SEED u0.w
 #define SIDE u1.x
 #define LEVELS u1.y
-#define FAR_LEVEL u1.w
 #define K2 f0.x
 #define INV_K f0.y
 #define MIN_DIST f0.z
@@ -63,19 +62,6 @@ void pair(inout vec3 f, vec3 pi, vec3 pj, uint i, uint j)
     f += d * s;
 }
 
-// Repulsion from a cell summarised by cell = (centre of mass, count).
-void monopole(inout vec3 f, vec3 pi, vec4 cell)
-{
-    float cnt = cell.w;
-    if (cnt == 0.0)
-        return;
-    precise vec3 d = pi - cell.xyz;
-    precise float d2 = d.x * d.x + d.y * d.y + d.z * d.z;
-    d2 = max(d2, MIN_DIST * MIN_DIST);
-    precise float s = K2 * cnt / d2;
-    f += d * s;
-}
-
 // Adds the monopole of cell at x0 to the local expansion (F; J as in
 // layout_ref.h): the order of layout_ref.c's far_term().
 void far_term(inout vec3 F, inout vec3 Ja, inout vec3 Jb, vec3 x0, vec4 cell)
@@ -103,7 +89,8 @@ void far_term(inout vec3 F, inout vec3 Ja, inout vec3 Jb, vec3 x0, vec4 cell)
     Jb.z += jzz;
 }
 
-// First cell of the far-field expansions in the cell-sum array.
+// The far-field expansions follow the cells of every level in the cell-sum
+// array: 3 vec4 for cell g at far_offset() + 3 g (layout_ref.h).
 uint far_offset() { return level_offset(LEVELS - 1u) + (DIMS == 3u ? 64u : 16u); }
 
 // Order-preserving uint image of a float, for atomicMin/atomicMax.

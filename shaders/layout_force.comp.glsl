@@ -10,13 +10,11 @@ layout(std430, binding = LAYOUT_B_CSR_OFF) readonly buffer CsrOff { uvec2 csr_of
 layout(std430, binding = LAYOUT_B_CSR_ADJ) readonly buffer CsrAdj { uvec2 csr_adj[]; };
 #ifdef FAR
 layout(std430, binding = LAYOUT_B_CELLSUM) buffer CellSum { vec4 cellsum[]; };
-layout(std430, binding = LAYOUT_B_CELLS) readonly buffer Cells { uint cells[]; };
-layout(std430, binding = LAYOUT_B_SORTED) readonly buffer Sorted { uint sorted_ids[]; };
-layout(std430, binding = LAYOUT_B_NODE_CELL) readonly buffer NodeCell { uvec2 node_cell[]; };
+layout(std430, binding = LAYOUT_B_OCC) readonly buffer Occ { uint occ[]; };
 #elif !defined(EXACT)
 layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; }; // [3]: sampled near pairs
 layout(std430, binding = LAYOUT_B_CELLS) readonly buffer Cells { uint cells[]; };
-layout(std430, binding = LAYOUT_B_SORTED) readonly buffer Sorted { uint sorted_ids[]; };
+layout(std430, binding = LAYOUT_B_SPOS) readonly buffer Spos { vec4 spos[]; };
 layout(std430, binding = LAYOUT_B_CELLSUM) readonly buffer CellSum { vec4 cellsum[]; };
 #elif !defined(NO_TILE)
 shared vec4 tile[LAYOUT_WG];
@@ -37,45 +35,65 @@ void springs_and_gravity(inout vec3 f, vec3 pi, uint i)
     f -= g;
 }
 
+#if defined(FAR) || defined(GRID)
+// F + J d for the local expansion stored at cellsum[at .. at + 2].
+vec3 expand(uint at, vec3 d)
+{
+    vec4 e0 = cellsum[at], e1 = cellsum[at + 1u], e2 = cellsum[at + 2u];
+    precise float fx = e0.x + (e1.x * d.x + e1.y * d.y + e1.z * d.z);
+    precise float fy = e0.y + (e1.y * d.x + e1.w * d.y + e2.x * d.z);
+    precise float fz = e0.z + (e1.z * d.x + e2.x * d.y + e2.y * d.z);
+    return vec3(fx, fy, fz);
+}
+#endif
+
 #ifdef FAR
-// The expansion of each occupied finest cell (FAR_LEVEL is 0 here, see
-// layout_gpu.h): everything in its interaction lists, about its centre of
-// mass. One invocation per sorted slot; the cell's first slot does the work,
-// so the lanes of a SIMD group are neighbouring occupied cells, not the many
-// empty ones.
+// The local expansion of every occupied cell at level u_level, about its
+// centre of mass: its parent's expansion moved to this centre, plus the
+// monopoles of its interaction list (the children of the parent's
+// neighbours that are not our neighbours; at the coarsest level, every
+// cell that is not a neighbour). Run from the coarsest level down; at level
+// 0 the invocations walk the occupied cells the scan listed, so SIMD lanes
+// are not spent on empty cells.
+layout(location = LAYOUT_U_LEVEL) uniform uint u_level;
 void main()
 {
-    uint fl = FAR_LEVEL;
-    uint s = SIDE;
-    uint k = gl_GlobalInvocationID.x;
-    if (k >= N)
+    uint l = u_level;
+    uint s = SIDE >> l;
+    uint q = gl_GlobalInvocationID.x;
+    if (l == 0u) {
+        if (q >= occ[0])
+            return;
+        q = occ[1u + q];
+    } else if (q >= (DIMS == 3u ? s * s * s : s * s))
         return;
-    uint q = node_cell[sorted_ids[k]].x;
-    if (cells[2u * q] != k)
+    uint g = level_offset(l) + q;
+    vec4 c = cellsum[g];
+    if (c.w == 0.0)
         return;
-    vec4 c = cellsum[q];
     vec3 x0 = c.xyz;
-    ivec3 cf = ivec3(q % s, (q / s) % s, q / (s * s));
+    ivec3 cm = ivec3(q % s, (q / s) % s, q / (s * s));
     vec3 F = vec3(0.0), Ja = vec3(0.0), Jb = vec3(0.0);
     int zr = DIMS == 3u ? 1 : 0;
-    {
-        uint l = LEVELS - 1u;
-        ivec3 cl = cf >> int(l - fl);
+    if (l == LEVELS - 1u) {
         for (int z = 0; z <= 3 * zr; z++)
             for (int y = 0; y < 4; y++)
                 for (int x = 0; x < 4; x++) {
                     ivec3 qq = ivec3(x, y, z);
-                    ivec3 dd = abs(qq - cl);
+                    ivec3 dd = abs(qq - cm);
                     if (max(dd.x, max(dd.y, dd.z)) > 1)
-                        far_term(F, Ja, Jb, x0, cellsum[level_offset(l) + cell_index(uvec3(qq), 4u)]);
+                        far_term(F, Ja, Jb, x0, cellsum[g - q + cell_index(uvec3(qq), 4u)]);
                 }
-    }
-    for (int l = int(LEVELS) - 2; l >= int(fl); l--) {
-        int ss = int(SIDE >> uint(l));
-        ivec3 cm = cf >> (l - int(fl));
+    } else {
         ivec3 pc = cm >> 1;
-        int ps = ss / 2, pz = DIMS == 3u ? ps : 1;
-        uint off = level_offset(uint(l));
+        int ps = int(s / 2u), pz = DIMS == 3u ? ps : 1;
+        uint pg = level_offset(l + 1u) + cell_index(uvec3(pc), uint(ps));
+        uint pa = far_offset() + 3u * pg;
+        F = expand(pa, x0 - cellsum[pg].xyz);
+        vec4 e1 = cellsum[pa + 1u], e2 = cellsum[pa + 2u];
+        Ja = e1.xyz;
+        Jb = vec3(e1.w, e2.xy);
+        uint off = g - q;
         for (int oz = -zr; oz <= zr; oz++)
             for (int oy = -1; oy <= 1; oy++)
                 for (int ox = -1; ox <= 1; ox++) {
@@ -88,11 +106,11 @@ void main()
                                 ivec3 qq = 2 * pn + ivec3(dx, dy, dz);
                                 ivec3 dd = abs(qq - cm);
                                 if (max(dd.x, max(dd.y, dd.z)) > 1)
-                                    far_term(F, Ja, Jb, x0, cellsum[off + cell_index(uvec3(qq), uint(ss))]);
+                                    far_term(F, Ja, Jb, x0, cellsum[off + cell_index(uvec3(qq), s)]);
                             }
                 }
     }
-    uint at = far_offset() + 3u * q;
+    uint at = far_offset() + 3u * g;
     cellsum[at] = vec4(F, 0.0);
     cellsum[at + 1u] = vec4(Ja, Jb.x);
     cellsum[at + 2u] = vec4(Jb.yz, 0.0, 0.0);
@@ -135,80 +153,40 @@ void main()
     // group then share their interaction lists and near blocks, so loops run
     // the same trip counts and loads hit the same cells. Each node's own sum
     // is unchanged (the CPU reference keeps node order).
-    i = sorted_ids[i];
-    vec3 pi = pos[i].xyz;
+    vec4 me = spos[i];
+    i = floatBitsToUint(me.w);
+    vec3 pi = me.xyz;
     vec3 f = vec3(0.0);
     vec3 lo = vec3(key_float(bbox[0]), key_float(bbox[1]), key_float(bbox[2]));
     vec3 hi = vec3(key_float(bbox[4]), key_float(bbox[5]), key_float(bbox[6]));
     ivec3 c0 = ivec3(grid_coords(pi, lo, grid_log2h(lo, hi)));
     int zr = DIMS == 3u ? 1 : 0;
-    uint fl = FAR_LEVEL;
-    if (fl != 0xffffffffu) {
-        // levels >= fl: our cell's expansion at level fl
-        uint s = SIDE >> fl;
-        uint q = cell_index(uvec3(c0 >> int(fl)), s);
-        vec3 x0 = cellsum[level_offset(fl) + q].xyz;
-        uint at = far_offset() + 3u * q;
-        vec4 e0 = cellsum[at], e1 = cellsum[at + 1u], e2 = cellsum[at + 2u];
-        precise vec3 d = pi - x0;
-        precise float fx = e0.x + (e1.x * d.x + e1.y * d.y + e1.z * d.z);
-        precise float fy = e0.y + (e1.y * d.x + e1.w * d.y + e2.x * d.z);
-        precise float fz = e0.z + (e1.z * d.x + e2.x * d.y + e2.y * d.z);
-        f = vec3(fx, fy, fz);
-    } else {
-    // coarsest level (4 cells a side): every cell outside our 3^d block
-        uint l = LEVELS - 1u;
-        ivec3 cl = c0 >> int(l);
-        for (int z = 0; z <= 3 * zr; z++)
-            for (int y = 0; y < 4; y++)
-                for (int x = 0; x < 4; x++) {
-                    ivec3 q = ivec3(x, y, z);
-                    ivec3 dd = abs(q - cl);
-                    if (max(dd.x, max(dd.y, dd.z)) > 1)
-                        monopole(f, pi, cellsum[level_offset(l) + cell_index(uvec3(q), 4u)]);
-                }
+    // everything outside our 3^d block: our finest cell's local expansion
+    {
+        uint q = cell_index(uvec3(c0), SIDE);
+        f = expand(far_offset() + 3u * q, pi - cellsum[q].xyz);
     }
-    // finer levels: children of the parent's neighbours, outside our own block
-    for (int l = fl != 0xffffffffu ? int(fl) - 1 : int(LEVELS) - 2; l >= 0; l--) {
-        int s = int(SIDE >> uint(l));
-        ivec3 cl = c0 >> l;
-        ivec3 pc = cl >> 1;
-        int ps = s / 2, pz = DIMS == 3u ? ps : 1;
-        uint off = level_offset(uint(l));
-        for (int oz = -zr; oz <= zr; oz++)
-            for (int oy = -1; oy <= 1; oy++)
-                for (int ox = -1; ox <= 1; ox++) {
-                    ivec3 pn = pc + ivec3(ox, oy, oz);
-                    if (pn.x < 0 || pn.y < 0 || pn.z < 0 || pn.x >= ps || pn.y >= ps || pn.z >= pz)
-                        continue;
-                    for (int dz = 0; dz <= zr; dz++)
-                        for (int dy = 0; dy < 2; dy++)
-                            for (int dx = 0; dx < 2; dx++) {
-                                ivec3 q = 2 * pn + ivec3(dx, dy, dz);
-                                ivec3 dd = abs(q - cl);
-                                if (max(dd.x, max(dd.y, dd.z)) > 1)
-                                    monopole(f, pi, cellsum[off + cell_index(uvec3(q), uint(s))]);
-                            }
-                }
-    }
-    // near: particles of our 3^d block, by cell then id
+    // near: particles of our 3^d block, by cell then id. The three cells of
+    // a row are consecutive in the sorted order: one range per row, read
+    // from the sorted copy of the positions.
     int side = int(SIDE), zs = DIMS == 3u ? side : 1;
     uint near = 0u;
     for (int oz = -zr; oz <= zr; oz++)
-        for (int oy = -1; oy <= 1; oy++)
-            for (int ox = -1; ox <= 1; ox++) {
-                ivec3 q = c0 + ivec3(ox, oy, oz);
-                if (q.x < 0 || q.y < 0 || q.z < 0 || q.x >= side || q.y >= side || q.z >= zs)
-                    continue;
-                uint qi = cell_index(uvec3(q), SIDE);
-                uint st = cells[2u * qi], cnt = cells[2u * qi + 1u];
-                near += cnt;
-                for (uint k = st; k < st + cnt; k++) {
-                    uint j = sorted_ids[k];
-                    if (j != i)
-                        pair(f, pi, pos[j].xyz, i, j);
-                }
+        for (int oy = -1; oy <= 1; oy++) {
+            int y = c0.y + oy, z = c0.z + oz;
+            if (y < 0 || z < 0 || y >= side || z >= zs)
+                continue;
+            uint qa = cell_index(uvec3(max(c0.x - 1, 0), y, z), SIDE);
+            uint qb = cell_index(uvec3(min(c0.x + 1, side - 1), y, z), SIDE);
+            uint st = cells[2u * qa], en = cells[2u * qb] + cells[2u * qb + 1u];
+            near += en - st;
+            for (uint k = st; k < en; k++) {
+                vec4 pj = spos[k];
+                uint j = floatBitsToUint(pj.w);
+                if (j != i)
+                    pair(f, pi, pj.xyz, i, j);
             }
+        }
     if (i % LAYOUT_SAMPLE == 0u)
         atomicAdd(bbox[3], near - 1u); // feeds layout_schedule_grid
 #endif

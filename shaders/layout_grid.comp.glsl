@@ -2,10 +2,13 @@
 // One file, one kernel per K_* define (layout.c compiles each):
 //   K_BBOX        bounding box by atomicMin/Max on order-preserving uints
 //   K_COUNT       finest cell of each node, its slot there (atomic count)
-//   K_SCAN_LOCAL, K_SCAN_BLOCKS, K_SCAN_ADD   exclusive prefix sum of counts
+//   K_SCAN_LOCAL, K_SCAN_BLOCKS, K_SCAN_ADD   exclusive prefix sum of counts,
+//                 and the list of occupied cells
 //   K_SCATTER     node ids into their cell's range
-//   K_CELLSUM_FINE sorts each cell's ids (atomics gave a racy order) and sums
-//                 xyz and count in id order: the same sums every run
+//   K_CELLSUM_FINE sorts each occupied cell's ids (atomics gave a racy order) and sums
+//                 xyz and count in id order: the same sums every run; and
+//                 copies the positions in sorted order (id in w) for the
+//                 near field
 //   K_CELLSUM_LEVEL sums 2^d children into each coarser cell
 //   K_CELLCOM     turns every cell's sum into its centre of mass
 layout(local_size_x = LAYOUT_WG) in;
@@ -23,11 +26,17 @@ layout(std430, binding = LAYOUT_B_NODE_CELL) buffer NodeCell { uvec2 node_cell[]
 layout(std430, binding = LAYOUT_B_CELLS) buffer Cells { uint cells[]; };
 #endif
 #if defined(K_SCAN_LOCAL) || defined(K_SCAN_BLOCKS) || defined(K_SCAN_ADD)
-layout(std430, binding = LAYOUT_B_BLOCKSUM) buffer BlockSum { uint blocksum[]; };
+layout(std430, binding = LAYOUT_B_BLOCKSUM) buffer BlockSum { uint blocksum[]; }; // 2 per block
 layout(location = LAYOUT_U_COUNT) uniform uint u_count;
+#endif
+#if defined(K_SCAN_BLOCKS) || defined(K_SCAN_ADD) || defined(K_CELLSUM_FINE)
+layout(std430, binding = LAYOUT_B_OCC) buffer Occ { uint occ[]; }; // count, then occupied cells
 #endif
 #if defined(K_SCATTER) || defined(K_CELLSUM_FINE)
 layout(std430, binding = LAYOUT_B_SORTED) buffer Sorted { uint sorted_ids[]; };
+#endif
+#ifdef K_CELLSUM_FINE
+layout(std430, binding = LAYOUT_B_SPOS) writeonly buffer Spos { vec4 spos[]; };
 #endif
 #if defined(K_CELLSUM_FINE) || defined(K_CELLSUM_LEVEL) || defined(K_CELLCOM)
 layout(std430, binding = LAYOUT_B_CELLSUM) buffer CellSum { vec4 cellsum[]; };
@@ -73,20 +82,23 @@ void main()
 
 #ifdef K_SCAN_LOCAL
 // One invocation scans LAYOUT_SCAN_BLOCK consecutive cells serially: no
-// barriers, which CPU rasterizers pay dearly for.
+// barriers, which CPU rasterizers pay dearly for. Per block: its nodes and
+// its occupied cells.
 void main()
 {
-    uint base = gl_GlobalInvocationID.x * LAYOUT_SCAN_BLOCK;
+    uint b = gl_GlobalInvocationID.x, base = b * LAYOUT_SCAN_BLOCK;
     if (base >= u_count)
         return;
     uint end = min(base + LAYOUT_SCAN_BLOCK, u_count);
-    uint acc = 0u;
+    uint acc = 0u, used = 0u;
     for (uint q = base; q < end; q++) {
         uint v = cells[2u * q + 1u];
         cells[2u * q] = acc;
         acc += v;
+        used += v != 0u ? 1u : 0u;
     }
-    blocksum[gl_GlobalInvocationID.x] = acc;
+    blocksum[2u * b] = acc;
+    blocksum[2u * b + 1u] = used;
 }
 #endif
 
@@ -95,21 +107,33 @@ void main()
 {
     if (gl_GlobalInvocationID.x != 0u)
         return;
-    uint acc = 0u;
+    uint acc = 0u, used = 0u;
     for (uint b = 0u; b < u_count; b++) {
-        uint v = blocksum[b];
-        blocksum[b] = acc;
-        acc += v;
+        uvec2 v = uvec2(blocksum[2u * b], blocksum[2u * b + 1u]);
+        blocksum[2u * b] = acc;
+        blocksum[2u * b + 1u] = used;
+        acc += v.x;
+        used += v.y;
     }
+    occ[0] = used;
 }
 #endif
 
 #ifdef K_SCAN_ADD
+// Per block again: the block's offset into every start, and the occupied
+// cells into the list occ[1..], in cell order.
 void main()
 {
-    uint q = gl_GlobalInvocationID.x;
-    if (q < u_count)
-        cells[2u * q] += blocksum[q / LAYOUT_SCAN_BLOCK];
+    uint b = gl_GlobalInvocationID.x, base = b * LAYOUT_SCAN_BLOCK;
+    if (base >= u_count)
+        return;
+    uint end = min(base + LAYOUT_SCAN_BLOCK, u_count);
+    uint add = blocksum[2u * b], at = 1u + blocksum[2u * b + 1u];
+    for (uint q = base; q < end; q++) {
+        cells[2u * q] += add;
+        if (cells[2u * q + 1u] != 0u)
+            occ[at++] = q;
+    }
 }
 #endif
 
@@ -125,12 +149,13 @@ void main()
 #endif
 
 #ifdef K_CELLSUM_FINE
+// One invocation per occupied cell (the rest were cleared).
 void main()
 {
-    uint q = gl_GlobalInvocationID.x;
-    uint fine = DIMS == 3u ? SIDE * SIDE * SIDE : SIDE * SIDE;
-    if (q >= fine)
+    uint k = gl_GlobalInvocationID.x;
+    if (k >= occ[0])
         return;
+    uint q = occ[1u + k];
     uint st = cells[2u * q], cnt = cells[2u * q + 1u];
     for (uint a = st + 1u; a < st + cnt; a++) {
         uint v = sorted_ids[a];
@@ -142,8 +167,12 @@ void main()
         sorted_ids[b] = v;
     }
     precise vec4 s = vec4(0.0);
-    for (uint k = st; k < st + cnt; k++)
-        s += vec4(pos[sorted_ids[k]].xyz, 1.0);
+    for (uint k = st; k < st + cnt; k++) {
+        uint id = sorted_ids[k];
+        vec3 p = pos[id].xyz;
+        spos[k] = vec4(p, uintBitsToFloat(id));
+        s += vec4(p, 1.0);
+    }
     cellsum[q] = s;
 }
 #endif

@@ -36,7 +36,7 @@ static const struct {
 };
 
 /* Shader storage buffers, indexed by their binding number. */
-enum { NBUF = LAYOUT_B_PLACE + 1 };
+enum { NBUF = LAYOUT_B_SPOS + 1 };
 
 struct layout {
     layout_params p;
@@ -75,13 +75,13 @@ static GLuint build(int k)
              "#define LAYOUT_B_DISP %d\n#define LAYOUT_B_CSR_OFF %d\n#define LAYOUT_B_CSR_ADJ %d\n"
              "#define LAYOUT_B_FLAGS %d\n#define LAYOUT_B_BBOX %d\n#define LAYOUT_B_NODE_CELL %d\n"
              "#define LAYOUT_B_CELLS %d\n#define LAYOUT_B_SORTED %d\n#define LAYOUT_B_CELLSUM %d\n"
-             "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n"
+             "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n#define LAYOUT_B_OCC %d\n#define LAYOUT_B_SPOS %d\n"
              "#define LAYOUT_U_LEVEL %d\n#define LAYOUT_U_COUNT %d\n#define LAYOUT_U_RADIUS %d\n"
              "#define LAYOUT_STEP %#.9g\n#define LAYOUT_SAMPLE %du\n",
              cpu ? "#define NO_TILE 1\n" : "", kernels[k].define, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
              LAYOUT_B_EDGES, LAYOUT_B_DISP, LAYOUT_B_CSR_OFF, LAYOUT_B_CSR_ADJ, LAYOUT_B_FLAGS,
              LAYOUT_B_BBOX, LAYOUT_B_NODE_CELL, LAYOUT_B_CELLS, LAYOUT_B_SORTED, LAYOUT_B_CELLSUM,
-             LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
+             LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_B_OCC, LAYOUT_B_SPOS, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
              LAYOUT_U_RADIUS, (double)LAYOUT_STEP, LAYOUT_SAMPLE);
     char *common = shader_source("layout_common.glsl");
     char *body = shader_source(kernels[k].file);
@@ -655,18 +655,17 @@ static void forces(layout *l, const layout_consts *c)
         uint32_t blocks = (fine + LAYOUT_SCAN_BLOCK - 1) / LAYOUT_SCAN_BLOCK;
         ensure(l, LAYOUT_B_NODE_CELL, (size_t)n * 8, 0);
         ensure(l, LAYOUT_B_SORTED, (size_t)n * 4, 0);
+        ensure(l, LAYOUT_B_SPOS, (size_t)n * 16, 0);
         ensure(l, LAYOUT_B_CELLS, (size_t)fine * 8, 0);
-        ensure(l, LAYOUT_B_BLOCKSUM, (size_t)blocks * 4, 0);
-        uint32_t far_cells = 0;
-        if (c->far_level != LAYOUT_FAR_NONE) {
-            uint32_t fs = side >> c->far_level;
-            far_cells = c->dims == 3 ? fs * fs * fs : fs * fs;
-        }
-        ensure(l, LAYOUT_B_CELLSUM, ((size_t)layout_grid_cells(side, (int)c->dims) + 3 * (size_t)far_cells) * 16, 0);
+        ensure(l, LAYOUT_B_BLOCKSUM, (size_t)blocks * 8, 0);
+        ensure(l, LAYOUT_B_OCC, ((size_t)fine + 1) * 4, 0);
+        uint32_t cells = layout_grid_cells(side, (int)c->dims);
+        ensure(l, LAYOUT_B_CELLSUM, (size_t)cells * 4 * 16, 0); /* sums, then 3 vec4 expansions */
         prof(-1);
         const uint32_t box[8] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, 0, 0, 0, 0, 0};
         upload(l, LAYOUT_B_BBOX, 0, sizeof box, box);
         clear_u32(l, LAYOUT_B_CELLS, 0, (size_t)fine * 8);
+        clear_u32(l, LAYOUT_B_CELLSUM, 0, (size_t)fine * 16); /* empty finest cells stay 0 */
         bind_all(l);
         prof(P_N + 1);
         run(l, P_BBOX, (n + LAYOUT_SCAN_BLOCK - 1) / LAYOUT_SCAN_BLOCK);
@@ -679,21 +678,24 @@ static void forces(layout *l, const layout_consts *c)
         run(l, P_SCAN_BLOCKS, 1);
         glUseProgram(l->prog[P_SCAN_ADD]);
         glUniform1ui(LAYOUT_U_COUNT, fine);
-        run(l, P_SCAN_ADD, fine);
+        run(l, P_SCAN_ADD, blocks);
         run(l, P_SCATTER, n);
-        run(l, P_CELLSUM_FINE, fine);
+        run(l, P_CELLSUM_FINE, n); /* occupied cells <= n */
         for (uint32_t lv = 1; lv < c->levels; lv++) {
             uint32_t s = side >> lv;
             glUseProgram(l->prog[P_CELLSUM_LEVEL]);
             glUniform1ui(LAYOUT_U_LEVEL, lv);
             run(l, P_CELLSUM_LEVEL, c->dims == 3 ? s * s * s : s * s);
         }
-        uint32_t cells = layout_grid_cells(side, (int)c->dims);
         glUseProgram(l->prog[P_CELLCOM]);
         glUniform1ui(LAYOUT_U_COUNT, cells);
         run(l, P_CELLCOM, cells);
-        if (far_cells)
-            run(l, P_FAR, n);
+        for (uint32_t lv = c->levels; lv-- > 0;) {
+            uint32_t s = side >> lv;
+            glUseProgram(l->prog[P_FAR]);
+            glUniform1ui(LAYOUT_U_LEVEL, lv);
+            run(l, P_FAR, lv ? (c->dims == 3 ? s * s * s : s * s) : n);
+        }
         run(l, P_GRID, n);
     } else {
         bind_all(l);

@@ -12,11 +12,10 @@
  * on the GPU each step (bounding box, counting sort of nodes into the finest
  * cells, per-cell sums at every level) gives exact forces from the node's own
  * 3^d block of finest cells and monopoles of cells that are well separated at
- * each coarser level, each cell counted once (the cosmos.gl / FMM-style
- * interaction list). That far part depends only on the finest cell, so it is
- * summed once per occupied cell as force + Jacobian about the cell's centre
- * of mass and each node adds F + J (p - c) (LAYOUT_FAR_LEVEL in
- * layout_ref.h): a node's own work is its near block. On llvmpipe every pass
+ * each coarser level, each cell counted once (the FMM interaction list).
+ * The far part is a local expansion per occupied cell (force + Jacobian about
+ * its centre of mass), passed down from the coarsest level one pass per level
+ * (layout_ref.h): a node's own work is its near block plus one F + J (p - c). On llvmpipe every pass
  * avoids barriers and walks nodes in cell order so SIMD lanes agree
  * (IPVIZ_LAYOUT_PROFILE=1 prints each pass's time at layout_destroy).
  * What a step computes is defined once in layout_ref.c;

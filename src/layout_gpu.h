@@ -32,11 +32,13 @@
 #define LAYOUT_B_SORTED 9    /* uint per node: node ids by cell, then id */
 #define LAYOUT_B_CELLSUM 10  /* vec4 per cell of every level: sum of xyz, count */
 #define LAYOUT_B_PARTIAL 11  /* float per workgroup: summed squared moves */
-#define LAYOUT_B_BLOCKSUM 12 /* uint per scan block */
+#define LAYOUT_B_BLOCKSUM 12 /* uint[2] per scan block: nodes, occupied cells */
 #define LAYOUT_B_PLACE 13    /* uvec2 per new node: node id, anchor id */
+#define LAYOUT_B_OCC 14      /* uint: occupied finest cells, then their indices in order */
+#define LAYOUT_B_SPOS 15     /* vec4 per sorted slot: the node's xyz, its id's bits in w */
 
 /* Plain uniforms (location numbers) */
-#define LAYOUT_U_LEVEL 0   /* cell-sum kernel: the level being summed */
+#define LAYOUT_U_LEVEL 0   /* cell-sum and far kernels: the level being worked */
 #define LAYOUT_U_COUNT 1   /* scan and place kernels: item count */
 #define LAYOUT_U_RADIUS 2  /* place kernel: distance from the anchor */
 
@@ -45,6 +47,5 @@ _Static_assert(offsetof(layout_consts, k2) == 32, "std140 offset of f0");
 _Static_assert(offsetof(layout_consts, center) == 64, "std140 offset of center");
 _Static_assert(offsetof(layout_consts, level_offset) == 80, "std140 offset of level_offset4");
 _Static_assert(LAYOUT_MAX_LEVELS == 12, "GLSL reads level offsets as uvec4[3]");
-_Static_assert(LAYOUT_FAR_LEVEL == 0, "the far-field kernel walks occupied finest cells");
 
 #endif

@@ -282,21 +282,6 @@ static void pair(const layout_consts *c, const float *pi, const float *pj, uint3
     f[2] += d[2] * s;
 }
 
-static void monopole(const layout_consts *c, const float *pi, const float *cell, float f[3])
-{
-    float cnt = cell[3];
-    if (cnt == 0)
-        return;
-    float d[3] = {pi[0] - cell[0], pi[1] - cell[1], pi[2] - cell[2]};
-    float d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-    float m2 = c->min_dist * c->min_dist;
-    d2 = d2 > m2 ? d2 : m2;
-    float s = c->k2 * cnt / d2;
-    f[0] += d[0] * s;
-    f[1] += d[1] * s;
-    f[2] += d[2] * s;
-}
-
 static void springs_and_gravity(const layout_consts *c, const float *pos, const layout_csr *csr,
                                 uint32_t i, float f[3])
 {
@@ -341,11 +326,18 @@ static void far_term(const layout_consts *c, const float *x0, const float *cell,
     e[9] += s - t * d[2] * d[2];
 }
 
+/* F + J d for the expansion e (as layout_force.comp.glsl's expand()). */
+static void expand(const float e[12], const float d[3], float out[3])
+{
+    out[0] = e[0] + (e[4] * d[0] + e[5] * d[1] + e[6] * d[2]);
+    out[1] = e[1] + (e[5] * d[0] + e[7] * d[1] + e[8] * d[2]);
+    out[2] = e[2] + (e[6] * d[0] + e[8] * d[1] + e[9] * d[2]);
+}
+
 void layout_ref_grid_consts(layout_consts *c, uint32_t side)
 {
     c->side = side ? side : layout_grid_side(c->n, (int)c->dims);
     c->levels = layout_grid_levels(c->side);
-    c->far_level = c->levels > LAYOUT_FAR_LEVEL + 1 ? LAYOUT_FAR_LEVEL : LAYOUT_FAR_NONE;
     uint32_t off = 0, s = c->side;
     for (uint32_t l = 0; l < c->levels; l++, s /= 2) {
         c->level_offset[l] = off;
@@ -458,56 +450,56 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
             for (int k = 0; k < 3; k++)
                 sum[4 * q + k] = sum[4 * q + k] / sum[4 * q + 3];
     int zr = dims == 3 ? 1 : 0;
-    uint32_t fl = c->far_level;
-    float *far = NULL;
-    if (fl != LAYOUT_FAR_NONE) {
-        uint32_t s = side >> fl, zs = dims == 3 ? s : 1;
-        far = calloc((size_t)s * s * zs * 12, sizeof *far);
-        if (!far) {
-            free(cell);
-            free(start);
-            free(sorted);
-            free(sum);
-            return false;
-        }
+    /* local expansions of every occupied cell, coarsest level first: the
+     * parent's moved to our centre, then our interaction list */
+    float *far = calloc((size_t)total * 12, sizeof *far);
+    if (!far) {
+        free(cell);
+        free(start);
+        free(sorted);
+        free(sum);
+        return false;
+    }
+    for (int lv = (int)levels - 1; lv >= 0; lv--) {
+        uint32_t s = side >> lv, zs = dims == 3 ? s : 1;
         for (uint32_t q = 0; q < s * s * zs; q++) {
-            const float *x0 = sum + 4 * (size_t)(c->level_offset[fl] + q);
+            uint32_t g = c->level_offset[lv] + q;
+            const float *x0 = sum + 4 * (size_t)g;
             if (x0[3] == 0)
                 continue;
-            int cf[3] = {(int)(q % s), (int)((q / s) % s), (int)(q / (s * s))};
-            float *e = far + 12 * (size_t)q;
-            uint32_t l = levels - 1;
-            int cl[3] = {cf[0] >> (l - fl), cf[1] >> (l - fl), cf[2] >> (l - fl)};
-            for (int z = 0; z <= (dims == 3 ? 3 : 0); z++)
-                for (int y = 0; y < 4; y++)
-                    for (int x = 0; x < 4; x++) {
-                        int qq[3] = {x, y, z};
-                        if (cheb(qq, cl) > 1)
-                            far_term(c, x0, sum + 4 * (size_t)(c->level_offset[l] + cell_index(qq, 4, dims)), e);
-                    }
-            for (int lv = (int)levels - 2; lv >= (int)fl; lv--) {
-                int ss = (int)(side >> lv), sh = lv - (int)fl;
-                int cm[3] = {cf[0] >> sh, cf[1] >> sh, cf[2] >> sh};
-                int pc[3] = {cm[0] >> 1, cm[1] >> 1, cm[2] >> 1};
-                for (int oz = -zr; oz <= zr; oz++)
-                    for (int oy = -1; oy <= 1; oy++)
-                        for (int ox = -1; ox <= 1; ox++) {
-                            int pn[3] = {pc[0] + ox, pc[1] + oy, pc[2] + oz};
-                            if (pn[0] < 0 || pn[1] < 0 || pn[2] < 0 || pn[0] >= ss / 2 || pn[1] >= ss / 2 ||
-                                pn[2] >= (dims == 3 ? ss / 2 : 1))
-                                continue;
-                            for (int dz = 0; dz <= zr; dz++)
-                                for (int dy = 0; dy < 2; dy++)
-                                    for (int dx = 0; dx < 2; dx++) {
-                                        int qq[3] = {2 * pn[0] + dx, 2 * pn[1] + dy, 2 * pn[2] + dz};
-                                        if (cheb(qq, cm) > 1)
-                                            far_term(c, x0,
-                                                     sum + 4 * (size_t)(c->level_offset[lv] +
-                                                                        cell_index(qq, (uint32_t)ss, dims)),
-                                                     e);
-                                    }
+            int cm[3] = {(int)(q % s), (int)((q / s) % s), (int)(q / (s * s))};
+            float *e = far + 12 * (size_t)g;
+            if (lv == (int)levels - 1) {
+                for (int z = 0; z <= (dims == 3 ? 3 : 0); z++)
+                    for (int y = 0; y < 4; y++)
+                        for (int x = 0; x < 4; x++) {
+                            int qq[3] = {x, y, z};
+                            if (cheb(qq, cm) > 1)
+                                far_term(c, x0, sum + 4 * (size_t)(c->level_offset[lv] + cell_index(qq, 4, dims)), e);
                         }
+                continue;
             }
+            int pc[3] = {cm[0] >> 1, cm[1] >> 1, cm[2] >> 1};
+            int ps = (int)s / 2, pz = dims == 3 ? ps : 1;
+            uint32_t pg = c->level_offset[lv + 1] + cell_index(pc, (uint32_t)ps, dims);
+            const float *xp = sum + 4 * (size_t)pg;
+            float d[3] = {x0[0] - xp[0], x0[1] - xp[1], x0[2] - xp[2]};
+            expand(far + 12 * (size_t)pg, d, e);
+            memcpy(e + 4, far + 12 * (size_t)pg + 4, 6 * sizeof *e);
+            for (int oz = -zr; oz <= zr; oz++)
+                for (int oy = -1; oy <= 1; oy++)
+                    for (int ox = -1; ox <= 1; ox++) {
+                        int pn[3] = {pc[0] + ox, pc[1] + oy, pc[2] + oz};
+                        if (pn[0] < 0 || pn[1] < 0 || pn[2] < 0 || pn[0] >= ps || pn[1] >= ps || pn[2] >= pz)
+                            continue;
+                        for (int dz = 0; dz <= zr; dz++)
+                            for (int dy = 0; dy < 2; dy++)
+                                for (int dx = 0; dx < 2; dx++) {
+                                    int qq[3] = {2 * pn[0] + dx, 2 * pn[1] + dy, 2 * pn[2] + dz};
+                                    if (cheb(qq, cm) > 1)
+                                        far_term(c, x0, sum + 4 * (size_t)(c->level_offset[lv] + cell_index(qq, s, dims)), e);
+                                }
+                    }
         }
     }
     for (uint32_t i = 0; i < n; i++) {
@@ -518,52 +510,13 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
         c0[0] = (int)(ci % side);
         c0[1] = (int)((ci / side) % side);
         c0[2] = dims == 3 ? (int)(ci / (side * side)) : 0;
-        if (fl != LAYOUT_FAR_NONE) {
-            /* levels >= fl: the expansion of our cell at level fl */
-            uint32_t s = side >> fl;
-            int cf[3] = {c0[0] >> fl, c0[1] >> fl, c0[2] >> fl};
-            uint32_t q = cell_index(cf, s, dims);
-            const float *x0 = sum + 4 * (size_t)(c->level_offset[fl] + q);
-            const float *e = far + 12 * (size_t)q;
+        {
+            /* everything outside the 3^d block: our finest cell's expansion */
+            const float *x0 = sum + 4 * (size_t)ci;
             float d[3] = {pi[0] - x0[0], pi[1] - x0[1], pi[2] - x0[2]};
-            f[0] = e[0] + (e[4] * d[0] + e[5] * d[1] + e[6] * d[2]);
-            f[1] = e[1] + (e[5] * d[0] + e[7] * d[1] + e[8] * d[2]);
-            f[2] = e[2] + (e[6] * d[0] + e[8] * d[1] + e[9] * d[2]);
-        } else {
-            /* coarsest level: every cell outside the 3^d neighbourhood */
-            uint32_t l = levels - 1;
-            int cl[3] = {c0[0] >> l, c0[1] >> l, c0[2] >> l};
-            for (int z = 0; z <= (dims == 3 ? 3 : 0); z++)
-                for (int y = 0; y < 4; y++)
-                    for (int x = 0; x < 4; x++) {
-                        int q[3] = {x, y, z};
-                        if (cheb(q, cl) > 1)
-                            monopole(c, pi, sum + 4 * (size_t)(c->level_offset[l] + cell_index(q, 4, dims)), f);
-                    }
-        }
-        /* finer levels: children of the parent's neighbours, outside our own */
-        for (int l = fl != LAYOUT_FAR_NONE ? (int)fl - 1 : (int)levels - 2; l >= 0; l--) {
-            int s = (int)(side >> l);
-            int cl[3] = {c0[0] >> l, c0[1] >> l, c0[2] >> l};
-            int pc[3] = {cl[0] >> 1, cl[1] >> 1, cl[2] >> 1};
-            for (int oz = -zr; oz <= zr; oz++)
-                for (int oy = -1; oy <= 1; oy++)
-                    for (int ox = -1; ox <= 1; ox++) {
-                        int pn[3] = {pc[0] + ox, pc[1] + oy, pc[2] + oz};
-                        if (pn[0] < 0 || pn[1] < 0 || pn[2] < 0 || pn[0] >= s / 2 || pn[1] >= s / 2 ||
-                            pn[2] >= (dims == 3 ? s / 2 : 1))
-                            continue;
-                        for (int dz = 0; dz <= zr; dz++)
-                            for (int dy = 0; dy < 2; dy++)
-                                for (int dx = 0; dx < 2; dx++) {
-                                    int q[3] = {2 * pn[0] + dx, 2 * pn[1] + dy, 2 * pn[2] + dz};
-                                    if (cheb(q, cl) > 1)
-                                        monopole(c, pi,
-                                                 sum + 4 * (size_t)(c->level_offset[l] +
-                                                                    cell_index(q, (uint32_t)s, dims)),
-                                                 f);
-                                }
-                    }
+            float e[3];
+            expand(far + 12 * (size_t)ci, d, e);
+            memcpy(f, e, sizeof f);
         }
         /* near: particles of the 3^d neighbourhood, by cell then id */
         for (int oz = -zr; oz <= zr; oz++)

@@ -51,23 +51,20 @@ void layout_initial_position(uint32_t seed, uint32_t id, int dims, float *out);
 
 #define LAYOUT_MAX_LEVELS 12
 
-/* Far field by local expansion: the repulsion of every cell at levels >=
- * LAYOUT_FAR_LEVEL in a node's interaction lists depends only on the node's
- * cell at that level, so it is summed once per occupied such cell, at the
- * cell's centre of mass, as force + Jacobian (first-order Taylor), and each
- * node adds F + J (p - centre). At level 0 a node's own work is then its near
- * block only: the far field costs per occupied finest cell, not per node.
- * Used when the grid has more than LAYOUT_FAR_LEVEL + 1 levels (else
- * far_level is LAYOUT_FAR_NONE and every node sums its far cells itself). The
- * expansions follow the cell sums in the cell-sum array: 3 vec4 per cell of
- * level LAYOUT_FAR_LEVEL (F xyz, _; Jxx Jxy Jxz Jyy; Jyz Jzz _ _). */
-#define LAYOUT_FAR_LEVEL 0
-#define LAYOUT_FAR_NONE 0xffffffffu
+/* Far field, FMM style: every occupied cell of every level gets a local
+ * expansion about its centre of mass, force + Jacobian (first-order Taylor):
+ * its parent's expansion moved to this centre, plus the monopoles of its
+ * interaction list (the children of the parent's neighbours that are not its
+ * own neighbours; at the coarsest level, every non-neighbour). Computed from
+ * the coarsest level down, each cell once, so the far field costs a bounded
+ * number of cell terms per occupied cell; a node then adds its finest cell's
+ * F + J (p - centre) to the exact repulsion of its 3^d block. The expansions
+ * follow the cell sums in the cell-sum array: 3 vec4 per cell, cell g at
+ * total cells + 3 g (F xyz, _; Jxx Jxy Jxz Jyy; Jyz Jzz _ _). */
 
 typedef struct layout_consts {
     uint32_t n, dims, nx, seed;
-    uint32_t side, levels, exact, far_level; /* grid: finest cells per axis (power of 2), level
-                                                count, level of the far-field expansions (0: none) */
+    uint32_t side, levels, exact, pad0; /* grid: finest cells per axis (power of 2), level count */
     float k2, inv_k, min_dist, gravity;
     float temp, pad1, pad2, pad3;
     float center[4];                    /* gravity pulls towards it */
