@@ -48,13 +48,51 @@ vec3 expand(uint at, vec3 d)
 #endif
 
 #ifdef FAR
+// Adds the monopoles of the interaction list of the level-lv cell at cm to
+// the expansion (F; Ja, Jb) about x0: the children of the parent's
+// neighbours that are not our neighbours; at the coarsest level, every cell
+// that is not a neighbour.
+void il_terms(uint lv, ivec3 cm, vec3 x0, inout vec3 F, inout vec3 Ja, inout vec3 Jb)
+{
+    int zr = DIMS == 3u ? 1 : 0;
+    uint off = level_offset(lv);
+    if (lv == LEVELS - 1u) {
+        for (int z = 0; z <= 3 * zr; z++)
+            for (int y = 0; y < 4; y++)
+                for (int x = 0; x < 4; x++) {
+                    ivec3 qq = ivec3(x, y, z);
+                    ivec3 dd = abs(qq - cm);
+                    if (max(dd.x, max(dd.y, dd.z)) > 1)
+                        far_term(F, Ja, Jb, x0, cellsum[off + cell_index(uvec3(qq), 4u)]);
+                }
+        return;
+    }
+    uint s = SIDE >> lv;
+    ivec3 pc = cm >> 1;
+    int ps = int(s / 2u), pz = DIMS == 3u ? ps : 1;
+    for (int oz = -zr; oz <= zr; oz++)
+        for (int oy = -1; oy <= 1; oy++)
+            for (int ox = -1; ox <= 1; ox++) {
+                ivec3 pn = pc + ivec3(ox, oy, oz);
+                if (pn.x < 0 || pn.y < 0 || pn.z < 0 || pn.x >= ps || pn.y >= ps || pn.z >= pz)
+                    continue;
+                for (int dz = 0; dz <= zr; dz++)
+                    for (int dy = 0; dy < 2; dy++)
+                        for (int dx = 0; dx < 2; dx++) {
+                            ivec3 qq = 2 * pn + ivec3(dx, dy, dz);
+                            ivec3 dd = abs(qq - cm);
+                            if (max(dd.x, max(dd.y, dd.z)) > 1)
+                                far_term(F, Ja, Jb, x0, cellsum[off + cell_index(uvec3(qq), s)]);
+                        }
+            }
+}
+
 // The local expansion of every occupied cell at level u_level, about its
-// centre of mass: its parent's expansion moved to this centre, plus the
-// monopoles of its interaction list (the children of the parent's
-// neighbours that are not our neighbours; at the coarsest level, every
-// cell that is not a neighbour). Run from the coarsest level down; at level
-// 0 the invocations walk the occupied cells the scan listed, so SIMD lanes
-// are not spent on empty cells.
+// centre of mass (layout_ref.h): an ancestor's expansion moved to this
+// centre, plus the interaction lists of the levels below that ancestor.
+// Run from the coarsest level down; at level 0 the invocations walk the
+// occupied cells the scan listed, so SIMD lanes are not spent on empty
+// cells.
 layout(location = LAYOUT_U_LEVEL) uniform uint u_level;
 void main()
 {
@@ -74,42 +112,17 @@ void main()
     vec3 x0 = c.xyz;
     ivec3 cm = ivec3(q % s, (q / s) % s, q / (s * s));
     vec3 F = vec3(0.0), Ja = vec3(0.0), Jb = vec3(0.0);
-    int zr = DIMS == 3u ? 1 : 0;
-    if (l == LEVELS - 1u) {
-        for (int z = 0; z <= 3 * zr; z++)
-            for (int y = 0; y < 4; y++)
-                for (int x = 0; x < 4; x++) {
-                    ivec3 qq = ivec3(x, y, z);
-                    ivec3 dd = abs(qq - cm);
-                    if (max(dd.x, max(dd.y, dd.z)) > 1)
-                        far_term(F, Ja, Jb, x0, cellsum[g - q + cell_index(uvec3(qq), 4u)]);
-                }
-    } else {
-        ivec3 pc = cm >> 1;
-        int ps = int(s / 2u), pz = DIMS == 3u ? ps : 1;
-        uint pg = level_offset(l + 1u) + cell_index(uvec3(pc), uint(ps));
-        uint pa = far_offset() + 3u * pg;
-        F = expand(pa, x0 - cellsum[pg].xyz);
-        vec4 e1 = cellsum[pa + 1u], e2 = cellsum[pa + 2u];
+    uint top = l == 0u ? min(LAYOUT_FAR_DIRECT, LEVELS) : l + 1u;
+    if (top < LEVELS) {
+        uint ag = level_offset(top) + cell_index(uvec3(cm >> int(top - l)), SIDE >> top);
+        uint at = far_offset() + 3u * ag;
+        F = expand(at, x0 - cellsum[ag].xyz);
+        vec4 e1 = cellsum[at + 1u], e2 = cellsum[at + 2u];
         Ja = e1.xyz;
         Jb = vec3(e1.w, e2.xy);
-        uint off = g - q;
-        for (int oz = -zr; oz <= zr; oz++)
-            for (int oy = -1; oy <= 1; oy++)
-                for (int ox = -1; ox <= 1; ox++) {
-                    ivec3 pn = pc + ivec3(ox, oy, oz);
-                    if (pn.x < 0 || pn.y < 0 || pn.z < 0 || pn.x >= ps || pn.y >= ps || pn.z >= pz)
-                        continue;
-                    for (int dz = 0; dz <= zr; dz++)
-                        for (int dy = 0; dy < 2; dy++)
-                            for (int dx = 0; dx < 2; dx++) {
-                                ivec3 qq = 2 * pn + ivec3(dx, dy, dz);
-                                ivec3 dd = abs(qq - cm);
-                                if (max(dd.x, max(dd.y, dd.z)) > 1)
-                                    far_term(F, Ja, Jb, x0, cellsum[off + cell_index(uvec3(qq), s)]);
-                            }
-                }
     }
+    for (int lv = int(top) - 1; lv >= int(l); lv--)
+        il_terms(uint(lv), cm >> (lv - int(l)), x0, F, Ja, Jb);
     uint at = far_offset() + 3u * g;
     cellsum[at] = vec4(F, 0.0);
     cellsum[at + 1u] = vec4(Ja, Jb.x);

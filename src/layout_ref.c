@@ -360,6 +360,42 @@ static inline int cheb(const int a[3], const int b[3])
     return m;
 }
 
+/* Adds the monopoles of the interaction list of the level-lv cell at cm to
+ * the expansion e about x0 (as il_terms() in layout_force.comp.glsl). */
+static void il_terms(const layout_consts *c, const float *sum, uint32_t lv, const int cm[3],
+                     const float *x0, float e[12])
+{
+    int dims = (int)c->dims, zr = dims == 3 ? 1 : 0;
+    uint32_t off = c->level_offset[lv];
+    if (lv == c->levels - 1) {
+        for (int z = 0; z <= 3 * zr; z++)
+            for (int y = 0; y < 4; y++)
+                for (int x = 0; x < 4; x++) {
+                    int qq[3] = {x, y, z};
+                    if (cheb(qq, cm) > 1)
+                        far_term(c, x0, sum + 4 * (size_t)(off + cell_index(qq, 4, dims)), e);
+                }
+        return;
+    }
+    uint32_t s = c->side >> lv;
+    int pc[3] = {cm[0] >> 1, cm[1] >> 1, cm[2] >> 1};
+    int ps = (int)s / 2, pz = dims == 3 ? ps : 1;
+    for (int oz = -zr; oz <= zr; oz++)
+        for (int oy = -1; oy <= 1; oy++)
+            for (int ox = -1; ox <= 1; ox++) {
+                int pn[3] = {pc[0] + ox, pc[1] + oy, pc[2] + oz};
+                if (pn[0] < 0 || pn[1] < 0 || pn[2] < 0 || pn[0] >= ps || pn[1] >= ps || pn[2] >= pz)
+                    continue;
+                for (int dz = 0; dz <= zr; dz++)
+                    for (int dy = 0; dy < 2; dy++)
+                        for (int dx = 0; dx < 2; dx++) {
+                            int qq[3] = {2 * pn[0] + dx, 2 * pn[1] + dy, 2 * pn[2] + dz};
+                            if (cheb(qq, cm) > 1)
+                                far_term(c, x0, sum + 4 * (size_t)(off + cell_index(qq, s, dims)), e);
+                        }
+            }
+}
+
 bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_csr *csr,
                        float *disp, uint32_t *near_pairs)
 {
@@ -461,6 +497,8 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
         return false;
     }
     for (int lv = (int)levels - 1; lv >= 0; lv--) {
+        if (lv > 0 && lv < LAYOUT_FAR_DIRECT)
+            continue; /* level 0 sums these itself */
         uint32_t s = side >> lv, zs = dims == 3 ? s : 1;
         for (uint32_t q = 0; q < s * s * zs; q++) {
             uint32_t g = c->level_offset[lv] + q;
@@ -469,37 +507,21 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
                 continue;
             int cm[3] = {(int)(q % s), (int)((q / s) % s), (int)(q / (s * s))};
             float *e = far + 12 * (size_t)g;
-            if (lv == (int)levels - 1) {
-                for (int z = 0; z <= (dims == 3 ? 3 : 0); z++)
-                    for (int y = 0; y < 4; y++)
-                        for (int x = 0; x < 4; x++) {
-                            int qq[3] = {x, y, z};
-                            if (cheb(qq, cm) > 1)
-                                far_term(c, x0, sum + 4 * (size_t)(c->level_offset[lv] + cell_index(qq, 4, dims)), e);
-                        }
-                continue;
+            int top = lv == 0 ? (LAYOUT_FAR_DIRECT < levels ? LAYOUT_FAR_DIRECT : (int)levels) : lv + 1;
+            if (top < (int)levels) {
+                int sh = top - lv;
+                int ac[3] = {cm[0] >> sh, cm[1] >> sh, cm[2] >> sh};
+                uint32_t ag = c->level_offset[top] + cell_index(ac, side >> top, dims);
+                const float *xa = sum + 4 * (size_t)ag;
+                float d[3] = {x0[0] - xa[0], x0[1] - xa[1], x0[2] - xa[2]};
+                expand(far + 12 * (size_t)ag, d, e);
+                memcpy(e + 4, far + 12 * (size_t)ag + 4, 6 * sizeof *e);
             }
-            int pc[3] = {cm[0] >> 1, cm[1] >> 1, cm[2] >> 1};
-            int ps = (int)s / 2, pz = dims == 3 ? ps : 1;
-            uint32_t pg = c->level_offset[lv + 1] + cell_index(pc, (uint32_t)ps, dims);
-            const float *xp = sum + 4 * (size_t)pg;
-            float d[3] = {x0[0] - xp[0], x0[1] - xp[1], x0[2] - xp[2]};
-            expand(far + 12 * (size_t)pg, d, e);
-            memcpy(e + 4, far + 12 * (size_t)pg + 4, 6 * sizeof *e);
-            for (int oz = -zr; oz <= zr; oz++)
-                for (int oy = -1; oy <= 1; oy++)
-                    for (int ox = -1; ox <= 1; ox++) {
-                        int pn[3] = {pc[0] + ox, pc[1] + oy, pc[2] + oz};
-                        if (pn[0] < 0 || pn[1] < 0 || pn[2] < 0 || pn[0] >= ps || pn[1] >= ps || pn[2] >= pz)
-                            continue;
-                        for (int dz = 0; dz <= zr; dz++)
-                            for (int dy = 0; dy < 2; dy++)
-                                for (int dx = 0; dx < 2; dx++) {
-                                    int qq[3] = {2 * pn[0] + dx, 2 * pn[1] + dy, 2 * pn[2] + dz};
-                                    if (cheb(qq, cm) > 1)
-                                        far_term(c, x0, sum + 4 * (size_t)(c->level_offset[lv] + cell_index(qq, s, dims)), e);
-                                }
-                    }
+            for (int l2 = top - 1; l2 >= lv; l2--) {
+                int sh = l2 - lv;
+                int cl[3] = {cm[0] >> sh, cm[1] >> sh, cm[2] >> sh};
+                il_terms(c, sum, (uint32_t)l2, cl, x0, e);
+            }
         }
     }
     for (uint32_t i = 0; i < n; i++) {
