@@ -58,11 +58,11 @@ float layout_domain(const layout_params *p, uint32_t n)
 
 uint32_t layout_grid_side(uint32_t n, int dims)
 {
-    /* Two cells per node: drawn graphs are far from uniform (isolated nodes
-     * and leaves push the bounding box out), and the dense middle must still
-     * get a few nodes per cell; near-field pairs grow with the square of the
-     * occupancy, far cells only with the log of the cell count. */
-    double want = dims == 3 ? cbrt(2.0 * n) : sqrt(2.0 * n);
+    /* Half a cell per node to start with; layout_schedule_grid() then
+     * follows how the drawing clumps. Near-field pairs grow with the square
+     * of the occupancy, but every pass over the grid pays for empty cells
+     * too (measured with the thresholds below). */
+    double want = dims == 3 ? cbrt(0.5 * n) : sqrt(0.5 * n);
     uint32_t cap = dims == 3 ? 128 : 2048, side = 4;
     while (side < want && side < cap)
         side *= 2;

@@ -138,12 +138,15 @@ bool layout_schedule_done(const layout_schedule *s);
  * == 0) in the last grid step. Above LAYOUT_NEAR_HIGH per node the finest
  * cells halve (up to the cap), below LAYOUT_NEAR_LOW they double again. An
  * integer statistic, so the CPU and GPU solvers adapt identically. The
- * thresholds are measured on llvmpipe (20k clumped nodes: 32 -> 421 ms of
- * CPU per step, 128 -> 122, 256 -> 90, no adapting -> 180): finer grids cost
- * passes over many empty cells and more far levels. */
+ * thresholds and the starting side are measured on llvmpipe (bench_layout,
+ * ms per step at 10k / 50k / 250k / 100k+500k edges / 1M+5M edges): 2 cells
+ * per node, 256 and 16: 11.9 / 48.8 / 360 / 91 / 989; half a cell per node,
+ * 512 and 32: 8.0 / 47.2 / 270 / 67 / 821; 1024 and 64: 10.4 / 49.5 / 303 /
+ * 133 / 1679. Finer grids pay passes over many empty cells and more far
+ * levels; coarser ones pay near pairs. */
 #define LAYOUT_SAMPLE 16
-#define LAYOUT_NEAR_HIGH 256
-#define LAYOUT_NEAR_LOW 16
+#define LAYOUT_NEAR_HIGH 512
+#define LAYOUT_NEAR_LOW 32
 void layout_schedule_grid(layout_schedule *s, uint32_t n, int dims, uint32_t near_pairs);
 
 /* The domain side a new graph of n nodes starts in: initial positions are
