@@ -5,12 +5,12 @@
 //   K_SCAN_LOCAL, K_SCAN_BLOCKS, K_SCAN_ADD   exclusive prefix sum of counts,
 //                 and the list of occupied cells
 //   K_SCATTER     node ids into their cell's range
-//   K_CELLSUM_FINE sorts each occupied cell's ids (atomics gave a racy order) and sums
-//                 xyz and count in id order: the same sums every run; and
-//                 copies the positions in sorted order (id in w) for the
-//                 near field
-//   K_CELLSUM_LEVEL sums 2^d children into each coarser cell
-//   K_CELLCOM     turns every cell's sum into its centre of mass
+//   K_CELLSUM_FINE sorts each occupied cell's ids (atomics gave a racy order),
+//                 sums xyz in id order (the same sums every run) into the
+//                 centre of mass and count, and copies the positions in
+//                 sorted order (id in w) for the near field
+//   K_CELLSUM_LEVEL centre of mass and count of each coarser cell from its
+//                 2^d children
 layout(local_size_x = LAYOUT_WG) in;
 
 #if defined(K_BBOX) || defined(K_COUNT) || defined(K_CELLSUM_FINE)
@@ -22,7 +22,7 @@ layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; };
 #if defined(K_COUNT) || defined(K_SCATTER)
 layout(std430, binding = LAYOUT_B_NODE_CELL) buffer NodeCell { uvec2 node_cell[]; };
 #endif
-#if !defined(K_BBOX) && !defined(K_CELLSUM_LEVEL) && !defined(K_CELLCOM)
+#if !defined(K_BBOX) && !defined(K_CELLSUM_LEVEL)
 layout(std430, binding = LAYOUT_B_CELLS) buffer Cells { uint cells[]; };
 #endif
 #if defined(K_SCAN_LOCAL) || defined(K_SCAN_BLOCKS) || defined(K_SCAN_ADD)
@@ -38,7 +38,7 @@ layout(std430, binding = LAYOUT_B_SORTED) buffer Sorted { uint sorted_ids[]; };
 #ifdef K_CELLSUM_FINE
 layout(std430, binding = LAYOUT_B_SPOS) writeonly buffer Spos { vec4 spos[]; };
 #endif
-#if defined(K_CELLSUM_FINE) || defined(K_CELLSUM_LEVEL) || defined(K_CELLCOM)
+#if defined(K_CELLSUM_FINE) || defined(K_CELLSUM_LEVEL)
 layout(std430, binding = LAYOUT_B_CELLSUM) buffer CellSum { vec4 cellsum[]; };
 #endif
 #ifdef K_CELLSUM_LEVEL
@@ -173,7 +173,7 @@ void main()
         spos[k] = vec4(p, uintBitsToFloat(id));
         s += vec4(p, 1.0);
     }
-    cellsum[q] = s;
+    cellsum[q] = vec4(s.xyz / s.w, s.w);
 }
 #endif
 
@@ -189,21 +189,10 @@ void main()
     precise vec4 acc = vec4(0.0);
     for (uint dz = 0u; dz < (DIMS == 3u ? 2u : 1u); dz++)
         for (uint dy = 0u; dy < 2u; dy++)
-            for (uint dx = 0u; dx < 2u; dx++)
-                acc += cellsum[src + 2u * x + dx + cs * (2u * y + dy + cs * (2u * z + dz))];
-    cellsum[level_offset(u_level) + q] = acc;
-}
-#endif
-
-#ifdef K_CELLCOM
-layout(location = LAYOUT_U_COUNT) uniform uint u_count;
-void main()
-{
-    uint q = gl_GlobalInvocationID.x;
-    if (q >= u_count)
-        return;
-    vec4 v = cellsum[q];
-    if (v.w > 0.0)
-        cellsum[q] = vec4(v.xyz / v.w, v.w);
+            for (uint dx = 0u; dx < 2u; dx++) {
+                vec4 c = cellsum[src + 2u * x + dx + cs * (2u * y + dy + cs * (2u * z + dz))];
+                acc += vec4(c.xyz * c.w, c.w);
+            }
+    cellsum[level_offset(u_level) + q] = acc.w > 0.0 ? vec4(acc.xyz / acc.w, acc.w) : vec4(0.0);
 }
 #endif

@@ -14,7 +14,7 @@
 #include "shader.h"
 
 enum { P_EXACT, P_GRID, P_MOVE, P_PLACE, P_BBOX, P_COUNT, P_SCAN_LOCAL, P_SCAN_BLOCKS,
-       P_SCAN_ADD, P_SCATTER, P_CELLSUM_FINE, P_CELLSUM_LEVEL, P_CELLCOM, P_FAR, P_N };
+       P_SCAN_ADD, P_SCATTER, P_CELLSUM_FINE, P_CELLSUM_LEVEL, P_FAR, P_N };
 
 static const struct {
     const char *file, *define;
@@ -31,7 +31,6 @@ static const struct {
     [P_SCATTER] = {"layout_grid.comp.glsl", "K_SCATTER"},
     [P_CELLSUM_FINE] = {"layout_grid.comp.glsl", "K_CELLSUM_FINE"},
     [P_CELLSUM_LEVEL] = {"layout_grid.comp.glsl", "K_CELLSUM_LEVEL"},
-    [P_CELLCOM] = {"layout_grid.comp.glsl", "K_CELLCOM"},
     [P_FAR] = {"layout_force.comp.glsl", "FAR"},
 };
 
@@ -199,7 +198,7 @@ static void prof_report(void)
         return;
     static const char *names[P_N + 2] = {"exact", "grid-force", "move", "place", "bbox", "count",
         "scan-local", "scan-blocks", "scan-add", "scatter", "cellsum-fine", "cellsum-level",
-        "cellcom", "far", "readback", "setup"};
+        "far", "readback", "setup"};
     for (int k = 0; k < P_N + 2; k++)
         if (prof_calls[k])
             fprintf(stderr, "profile %-14s %5u calls %10.2f ms total\n", names[k], prof_calls[k], 1e3 * prof_t[k]);
@@ -687,9 +686,6 @@ static void forces(layout *l, const layout_consts *c)
             glUniform1ui(LAYOUT_U_LEVEL, lv);
             run(l, P_CELLSUM_LEVEL, c->dims == 3 ? s * s * s : s * s);
         }
-        glUseProgram(l->prog[P_CELLCOM]);
-        glUniform1ui(LAYOUT_U_COUNT, cells);
-        run(l, P_CELLCOM, cells);
         for (uint32_t lv = c->levels; lv-- > 0;) {
             if (lv > 0 && lv < LAYOUT_FAR_DIRECT)
                 continue; /* level 0 sums these itself */

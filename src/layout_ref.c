@@ -456,14 +456,19 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
             sorted[fill[cell[i]]++] = i;
         free(fill);
     }
-    for (uint32_t q = 0; q < fine; q++)
+    for (uint32_t q = 0; q < fine; q++) {
+        float *dst = sum + 4 * (size_t)q;
         for (uint32_t s = start[q]; s < start[q + 1]; s++) {
             const float *p = pos + 4 * (size_t)sorted[s];
-            sum[4 * q + 0] += p[0];
-            sum[4 * q + 1] += p[1];
-            sum[4 * q + 2] += p[2];
-            sum[4 * q + 3] += 1.0f;
+            dst[0] += p[0];
+            dst[1] += p[1];
+            dst[2] += p[2];
+            dst[3] += 1.0f;
         }
+        if (dst[3] > 0) /* centre of mass */
+            for (int k = 0; k < 3; k++)
+                dst[k] = dst[k] / dst[3];
+    }
     for (uint32_t l = 1; l < levels; l++) {
         uint32_t s = side >> l, zs = dims == 3 ? s : 1;
         for (uint32_t z = 0; z < zs; z++)
@@ -476,15 +481,15 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
                                 uint32_t cs = 2 * s;
                                 const float *src = sum + 4 * (size_t)(c->level_offset[l - 1] + 2 * x + dx +
                                                                       cs * (2 * y + dy + cs * (2 * z + dz)));
-                                for (int k = 0; k < 4; k++)
-                                    dst[k] += src[k];
+                                for (int k = 0; k < 3; k++)
+                                    dst[k] += src[k] * src[3];
+                                dst[3] += src[3];
                             }
+                    if (dst[3] > 0)
+                        for (int k = 0; k < 3; k++)
+                            dst[k] = dst[k] / dst[3];
                 }
     }
-    for (uint32_t q = 0; q < total; q++) /* sums -> centres of mass */
-        if (sum[4 * q + 3] > 0)
-            for (int k = 0; k < 3; k++)
-                sum[4 * q + k] = sum[4 * q + k] / sum[4 * q + 3];
     int zr = dims == 3 ? 1 : 0;
     /* local expansions of every occupied cell, coarsest level first: the
      * parent's moved to our centre, then our interaction list */
