@@ -2,10 +2,16 @@
 // else the multilevel grid), springs along the CSR adjacency, gravity.
 // One invocation per node writes only its own disp[i]: no write races.
 // FAR: the per-cell far-field expansions that GRID reads (layout_ref.h).
+// SPRINGS: springs and gravity after GRID, nodes in degree order.
 layout(local_size_x = LAYOUT_WG) in;
 
 layout(std430, binding = LAYOUT_B_POS) readonly buffer Pos { vec4 pos[]; };
+#ifdef SPRINGS
+layout(std430, binding = LAYOUT_B_DISP) buffer Disp { vec4 disp[]; };
+layout(std430, binding = LAYOUT_B_ORDER) readonly buffer Order { uint order[]; };
+#else
 layout(std430, binding = LAYOUT_B_DISP) writeonly buffer Disp { vec4 disp[]; };
+#endif
 layout(std430, binding = LAYOUT_B_CSR_OFF) readonly buffer CsrOff { uvec2 csr_off[]; };
 layout(std430, binding = LAYOUT_B_CSR_ADJ) readonly buffer CsrAdj { uvec2 csr_adj[]; };
 #ifdef FAR
@@ -128,7 +134,7 @@ void main()
     cellsum[at + 1u] = vec4(Ja, Jb.x);
     cellsum[at + 2u] = vec4(Jb.yz, 0.0, 0.0);
 }
-#else
+#elif !defined(SPRINGS)
 void main()
 {
     uint i = gl_GlobalInvocationID.x;
@@ -203,7 +209,26 @@ void main()
     if (i % LAYOUT_SAMPLE == 0u)
         atomicAdd(bbox[3], near - 1u); // feeds layout_schedule_grid
 #endif
+#ifndef GRID
     springs_and_gravity(f, pi, i);
+#endif
+    disp[i] = vec4(f, 0.0);
+}
+#endif
+
+#ifdef SPRINGS
+// After GRID: springs and gravity added to the repulsion, in the same order
+// as in one pass. The invocations walk the nodes by degree, so the lanes of
+// a SIMD group run loops of about the same length (GRID's lanes are in cell
+// order, where one hub made its whole group wait).
+void main()
+{
+    uint k = gl_GlobalInvocationID.x;
+    if (k >= N)
+        return;
+    uint i = order[k];
+    vec3 f = disp[i].xyz;
+    springs_and_gravity(f, pos[i].xyz, i);
     disp[i] = vec4(f, 0.0);
 }
 #endif

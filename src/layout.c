@@ -14,7 +14,7 @@
 #include "shader.h"
 
 enum { P_EXACT, P_GRID, P_MOVE, P_PLACE, P_BBOX, P_COUNT, P_SCAN_LOCAL, P_SCAN_BLOCKS,
-       P_SCAN_ADD, P_SCATTER, P_CELLSUM_FINE, P_CELLSUM_LEVEL, P_FAR, P_N };
+       P_SCAN_ADD, P_SCATTER, P_CELLSUM_FINE, P_CELLSUM_LEVEL, P_FAR, P_SPRINGS, P_N };
 
 static const struct {
     const char *file, *define;
@@ -32,10 +32,11 @@ static const struct {
     [P_CELLSUM_FINE] = {"layout_grid.comp.glsl", "K_CELLSUM_FINE"},
     [P_CELLSUM_LEVEL] = {"layout_grid.comp.glsl", "K_CELLSUM_LEVEL"},
     [P_FAR] = {"layout_force.comp.glsl", "FAR"},
+    [P_SPRINGS] = {"layout_force.comp.glsl", "SPRINGS"},
 };
 
 /* Shader storage buffers, indexed by their binding number. */
-enum { NBUF = LAYOUT_B_SPOS + 1 };
+enum { NBUF = LAYOUT_B_ORDER + 1 };
 
 struct layout {
     layout_params p;
@@ -64,7 +65,7 @@ struct layout {
 
 static GLuint build(int k)
 {
-    char defs[1200];
+    char defs[1600];
     const char *renderer = (const char *)glGetString(GL_RENDERER);
     bool cpu = renderer && (strstr(renderer, "llvmpipe") || strstr(renderer, "softpipe") ||
                             strstr(renderer, "SwiftShader"));
@@ -74,13 +75,13 @@ static GLuint build(int k)
              "#define LAYOUT_B_DISP %d\n#define LAYOUT_B_CSR_OFF %d\n#define LAYOUT_B_CSR_ADJ %d\n"
              "#define LAYOUT_B_FLAGS %d\n#define LAYOUT_B_BBOX %d\n#define LAYOUT_B_NODE_CELL %d\n"
              "#define LAYOUT_B_CELLS %d\n#define LAYOUT_B_SORTED %d\n#define LAYOUT_B_CELLSUM %d\n"
-             "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n#define LAYOUT_B_OCC %d\n#define LAYOUT_B_SPOS %d\n"
+             "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n#define LAYOUT_B_OCC %d\n#define LAYOUT_B_SPOS %d\n#define LAYOUT_B_ORDER %d\n"
              "#define LAYOUT_U_LEVEL %d\n#define LAYOUT_U_COUNT %d\n#define LAYOUT_U_RADIUS %d\n"
              "#define LAYOUT_STEP %#.9g\n#define LAYOUT_SAMPLE %du\n#define LAYOUT_FAR_DIRECT %du\n",
              cpu ? "#define NO_TILE 1\n" : "", kernels[k].define, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
              LAYOUT_B_EDGES, LAYOUT_B_DISP, LAYOUT_B_CSR_OFF, LAYOUT_B_CSR_ADJ, LAYOUT_B_FLAGS,
              LAYOUT_B_BBOX, LAYOUT_B_NODE_CELL, LAYOUT_B_CELLS, LAYOUT_B_SORTED, LAYOUT_B_CELLSUM,
-             LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_B_OCC, LAYOUT_B_SPOS, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
+             LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_B_OCC, LAYOUT_B_SPOS, LAYOUT_B_ORDER, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
              LAYOUT_U_RADIUS, (double)LAYOUT_STEP, LAYOUT_SAMPLE, LAYOUT_FAR_DIRECT);
     char *common = shader_source("layout_common.glsl");
     char *body = shader_source(kernels[k].file);
@@ -198,7 +199,7 @@ static void prof_report(void)
         return;
     static const char *names[P_N + 2] = {"exact", "grid-force", "move", "place", "bbox", "count",
         "scan-local", "scan-blocks", "scan-add", "scatter", "cellsum-fine", "cellsum-level",
-        "far", "readback", "setup"};
+        "far", "springs", "readback", "setup"};
     for (int k = 0; k < P_N + 2; k++)
         if (prof_calls[k])
             fprintf(stderr, "profile %-14s %5u calls %10.2f ms total\n", names[k], prof_calls[k], 1e3 * prof_t[k]);
@@ -450,6 +451,32 @@ static void upload_adjacency(layout *l, uint32_t n_old, uint32_t n)
     l->full_upload = false;
 }
 
+/* Node ids by degree, highest first (a counting sort), for the springs
+ * kernel; degrees change with every new edge, so it is rebuilt per append. */
+static bool upload_order(layout *l, uint32_t n)
+{
+    uint32_t maxd = 0;
+    for (uint32_t v = 0; v < n; v++)
+        maxd = l->deg[v] > maxd ? l->deg[v] : maxd;
+    uint32_t *cnt = calloc((size_t)maxd + 2, sizeof *cnt), *order = malloc((size_t)n * 4 + 4);
+    if (!cnt || !order) {
+        free(cnt);
+        free(order);
+        return false;
+    }
+    for (uint32_t v = 0; v < n; v++)
+        cnt[maxd - l->deg[v] + 1]++;
+    for (uint32_t d = 1; d <= maxd + 1; d++)
+        cnt[d] += cnt[d - 1];
+    for (uint32_t v = 0; v < n; v++)
+        order[cnt[maxd - l->deg[v]]++] = v;
+    ensure(l, LAYOUT_B_ORDER, (size_t)n * 4 + 4, 0);
+    upload(l, LAYOUT_B_ORDER, 0, (size_t)n * 4, order);
+    free(cnt);
+    free(order);
+    return true;
+}
+
 /* --- growth --- */
 
 static float edge_weight(const layout *l, uint64_t packets)
@@ -581,6 +608,11 @@ bool layout_append(layout *l, uint32_t n, uint32_t m, const uint32_t *edges, con
         free(place);
     }
 
+    if (!upload_order(l, n)) {
+        log_error("layout: out of memory for %u nodes", n);
+        return false;
+    }
+
     if (!l->started) {
         float ext = n ? fmaxf(hi[0] - lo[0], hi[1] - lo[1]) : 0;
         layout_schedule_start(&l->sched, &l->p, n, ext);
@@ -695,6 +727,7 @@ static void forces(layout *l, const layout_consts *c)
             run(l, P_FAR, lv ? (c->dims == 3 ? s * s * s : s * s) : n);
         }
         run(l, P_GRID, n);
+        run(l, P_SPRINGS, n);
     } else {
         bind_all(l);
         run(l, P_EXACT, n);

@@ -36,6 +36,7 @@
 #define LAYOUT_B_PLACE 13    /* uvec2 per new node: node id, anchor id */
 #define LAYOUT_B_OCC 14      /* uint: occupied finest cells, then their indices in order */
 #define LAYOUT_B_SPOS 15     /* vec4 per sorted slot: the node's xyz, its id's bits in w */
+#define LAYOUT_B_ORDER 16    /* uint per node: node ids by degree, highest first */
 
 /* Plain uniforms (location numbers) */
 #define LAYOUT_U_LEVEL 0   /* cell-sum and far kernels: the level being worked */
