@@ -47,16 +47,34 @@ vec3 kick(uint i, uint j)
                 DIMS == 3u ? s * (float(h2 & 0xffffu) * (2.0 / 65535.0) - 1.0) : 0.0);
 }
 
-// Repulsion of node i at pi from node j at pj, added to f.
-void pair(inout vec3 f, vec3 pi, vec3 pj, uint i, uint j)
+// Repulsion at pi from a node at pj, added to f, unless the two coincide
+// (closer than MIN_DIST, outside nx mode; a node meets itself so too):
+// those are only counted in `close`, and pair_kick() pushes them apart in a
+// second loop that runs only where close > 1. The kick's hashing stays out
+// of the loop over every pair, which a CPU rasterizer runs for every lane
+// whether a branch is taken or not.
+void pair(inout vec3 f, inout uint close, vec3 pi, vec3 pj)
 {
     precise vec3 d = pi - pj;
     precise float d2 = d.x * d.x + d.y * d.y + d.z * d.z;
     float m2 = MIN_DIST * MIN_DIST;
-    if (NX == 0u && d2 < m2) {
-        d = kick(i, j);
-        d2 = d.x * d.x + d.y * d.y + d.z * d.z;
-    }
+    bool c = NX == 0u && d2 < m2;
+    close += c ? 1u : 0u;
+    precise float s = c ? 0.0 : K2 / max(d2, m2);
+    f += d * s;
+}
+
+// The repulsion pair() skipped for node i at pi from node j at pj: a kick
+// of MIN_DIST in a direction fixed by the two ids.
+void pair_kick(inout vec3 f, vec3 pi, vec3 pj, uint i, uint j)
+{
+    precise vec3 d = pi - pj;
+    precise float d2 = d.x * d.x + d.y * d.y + d.z * d.z;
+    float m2 = MIN_DIST * MIN_DIST;
+    if (!(d2 < m2) || i == j)
+        return;
+    d = kick(i, j);
+    d2 = d.x * d.x + d.y * d.y + d.z * d.z;
     d2 = max(d2, m2);
     precise float s = K2 / d2;
     f += d * s;

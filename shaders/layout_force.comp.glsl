@@ -144,13 +144,16 @@ void main()
         return;
     vec3 pi = pos[i].xyz;
     vec3 f = vec3(0.0);
+    uint close = 0u;
     for (uint j = 0u; j < N; j++)
-        if (j != i)
-            pair(f, pi, pos[j].xyz, i, j);
+        pair(f, close, pi, pos[j].xyz);
+    for (uint j = 0u; j < (close > 1u ? N : 0u); j++)
+        pair_kick(f, pi, pos[j].xyz, i, j);
 #elif defined(EXACT)
     bool live = i < N;
     vec3 pi = live ? pos[i].xyz : vec3(0.0);
     vec3 f = vec3(0.0);
+    uint close = 0u;
     uint lid = gl_LocalInvocationID.x;
     for (uint base = 0u; base < N; base += LAYOUT_WG) {
         uint j = base + lid;
@@ -159,12 +162,13 @@ void main()
         uint cnt = min(uint(LAYOUT_WG), N - base);
         if (live)
             for (uint t = 0u; t < cnt; t++)
-                if (base + t != i)
-                    pair(f, pi, tile[t].xyz, i, base + t);
+                pair(f, close, pi, tile[t].xyz);
         barrier();
     }
     if (!live)
         return;
+    for (uint j = 0u; j < (close > 1u ? N : 0u); j++)
+        pair_kick(f, pi, pos[j].xyz, i, j);
 #else
     if (i >= N)
         return;
@@ -187,25 +191,29 @@ void main()
     }
     // near: particles of our 3^d block, by cell then id. The three cells of
     // a row are consecutive in the sorted order: one range per row, read
-    // from the sorted copy of the positions.
+    // from the sorted copy of the positions. Then the kicks for coincident
+    // pairs, if any (pair()).
     int side = int(SIDE), zs = DIMS == 3u ? side : 1;
-    uint near = 0u;
-    for (int oz = -zr; oz <= zr; oz++)
-        for (int oy = -1; oy <= 1; oy++) {
-            int y = c0.y + oy, z = c0.z + oz;
-            if (y < 0 || z < 0 || y >= side || z >= zs)
-                continue;
-            uint qa = cell_index(uvec3(max(c0.x - 1, 0), y, z), SIDE);
-            uint qb = cell_index(uvec3(min(c0.x + 1, side - 1), y, z), SIDE);
-            uint st = cells[2u * qa], en = cells[2u * qb] + cells[2u * qb + 1u];
-            near += en - st;
-            for (uint k = st; k < en; k++) {
-                vec4 pj = spos[k];
-                uint j = floatBitsToUint(pj.w);
-                if (j != i)
-                    pair(f, pi, pj.xyz, i, j);
+    uint near = 0u, close = 0u;
+    for (int pass = 0; pass < (close > 1u ? 2 : 1); pass++)
+        for (int oz = -zr; oz <= zr; oz++)
+            for (int oy = -1; oy <= 1; oy++) {
+                int y = c0.y + oy, z = c0.z + oz;
+                if (y < 0 || z < 0 || y >= side || z >= zs)
+                    continue;
+                uint qa = cell_index(uvec3(max(c0.x - 1, 0), y, z), SIDE);
+                uint qb = cell_index(uvec3(min(c0.x + 1, side - 1), y, z), SIDE);
+                uint st = cells[2u * qa], en = cells[2u * qb] + cells[2u * qb + 1u];
+                if (pass == 0) {
+                    near += en - st;
+                    for (uint k = st; k < en; k++)
+                        pair(f, close, pi, spos[k].xyz);
+                } else
+                    for (uint k = st; k < en; k++) {
+                        vec4 pj = spos[k];
+                        pair_kick(f, pi, pj.xyz, i, floatBitsToUint(pj.w));
+                    }
             }
-        }
     if (i % LAYOUT_SAMPLE == 0u)
         atomicAdd(bbox[3], near - 1u); // feeds layout_schedule_grid
 #endif

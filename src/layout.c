@@ -67,6 +67,8 @@ static GLuint build(int k)
 {
     char defs[1600];
     const char *renderer = (const char *)glGetString(GL_RENDERER);
+    /* IPVIZ_LAYOUT_TILE=1: the shared-memory tiling of real GPUs on a CPU
+     * rasterizer too, so that the tests cover it */
     bool cpu = renderer && (strstr(renderer, "llvmpipe") || strstr(renderer, "softpipe") ||
                             strstr(renderer, "SwiftShader"));
     snprintf(defs, sizeof defs,
@@ -78,7 +80,7 @@ static GLuint build(int k)
              "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n#define LAYOUT_B_OCC %d\n#define LAYOUT_B_SPOS %d\n#define LAYOUT_B_ORDER %d\n"
              "#define LAYOUT_U_LEVEL %d\n#define LAYOUT_U_COUNT %d\n#define LAYOUT_U_RADIUS %d\n"
              "#define LAYOUT_STEP %#.9g\n#define LAYOUT_SAMPLE %du\n#define LAYOUT_FAR_DIRECT %du\n",
-             cpu ? "#define NO_TILE 1\n" : "", kernels[k].define, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
+             cpu && !getenv("IPVIZ_LAYOUT_TILE") ? "#define NO_TILE 1\n" : "", kernels[k].define, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
              LAYOUT_B_EDGES, LAYOUT_B_DISP, LAYOUT_B_CSR_OFF, LAYOUT_B_CSR_ADJ, LAYOUT_B_FLAGS,
              LAYOUT_B_BBOX, LAYOUT_B_NODE_CELL, LAYOUT_B_CELLS, LAYOUT_B_SORTED, LAYOUT_B_CELLSUM,
              LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_B_OCC, LAYOUT_B_SPOS, LAYOUT_B_ORDER, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,

@@ -265,16 +265,33 @@ static void kick(const layout_consts *c, uint32_t i, uint32_t j, float out[3])
     out[2] = c->dims == 3 ? s * ((float)(h2 & 0xffffu) * (2.0f / 65535.0f) - 1.0f) : 0.0f;
 }
 
-static void pair(const layout_consts *c, const float *pi, const float *pj, uint32_t i, uint32_t j,
-                 float f[3])
+/* Repulsion at pi from pj added to f, except for a coincident pair (closer
+ * than min_dist, outside nx mode; a node and itself too), which is only
+ * counted in *close and kicked apart by pair_kick() afterwards: the order of
+ * layout_common.glsl, where the kick stays out of the loop over all pairs. */
+static void pair(const layout_consts *c, const float *pi, const float *pj, uint32_t *close, float f[3])
 {
     float d[3] = {pi[0] - pj[0], pi[1] - pj[1], pi[2] - pj[2]};
     float d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
     float m2 = c->min_dist * c->min_dist;
-    if (!c->nx && d2 < m2) {
-        kick(c, i, j, d);
-        d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-    }
+    bool co = !c->nx && d2 < m2;
+    *close += co;
+    float s = co ? 0.0f : c->k2 / (d2 > m2 ? d2 : m2);
+    f[0] += d[0] * s;
+    f[1] += d[1] * s;
+    f[2] += d[2] * s;
+}
+
+static void pair_kick(const layout_consts *c, const float *pi, const float *pj, uint32_t i, uint32_t j,
+                      float f[3])
+{
+    float d[3] = {pi[0] - pj[0], pi[1] - pj[1], pi[2] - pj[2]};
+    float d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+    float m2 = c->min_dist * c->min_dist;
+    if (!(d2 < m2) || i == j)
+        return;
+    kick(c, i, j, d);
+    d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
     d2 = d2 > m2 ? d2 : m2;
     float s = c->k2 / d2;
     f[0] += d[0] * s;
@@ -405,9 +422,11 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
     if (c->exact) {
         for (uint32_t i = 0; i < n; i++) {
             float f[3] = {0, 0, 0};
+            uint32_t close = 0;
             for (uint32_t j = 0; j < n; j++)
-                if (j != i)
-                    pair(c, pos + 4 * (size_t)i, pos + 4 * (size_t)j, i, j, f);
+                pair(c, pos + 4 * (size_t)i, pos + 4 * (size_t)j, &close, f);
+            for (uint32_t j = 0; close > 1 && j < n; j++)
+                pair_kick(c, pos + 4 * (size_t)i, pos + 4 * (size_t)j, i, j, f);
             springs_and_gravity(c, pos, csr, i, f);
             memcpy(disp + 4 * (size_t)i, f, sizeof f);
             disp[4 * (size_t)i + 3] = 0;
@@ -545,23 +564,28 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
             expand(far + 12 * (size_t)ci, d, e);
             memcpy(f, e, sizeof f);
         }
-        /* near: particles of the 3^d neighbourhood, by cell then id */
-        for (int oz = -zr; oz <= zr; oz++)
-            for (int oy = -1; oy <= 1; oy++)
-                for (int ox = -1; ox <= 1; ox++) {
-                    int q[3] = {c0[0] + ox, c0[1] + oy, c0[2] + oz};
-                    if (q[0] < 0 || q[1] < 0 || q[2] < 0 || q[0] >= (int)side || q[1] >= (int)side ||
-                        q[2] >= (dims == 3 ? (int)side : 1))
-                        continue;
-                    uint32_t qi = cell_index(q, side, dims);
-                    if (i % LAYOUT_SAMPLE == 0)
-                        sampled += start[qi + 1] - start[qi];
-                    for (uint32_t s = start[qi]; s < start[qi + 1]; s++) {
-                        uint32_t j = sorted[s];
-                        if (j != i)
-                            pair(c, pi, pos + 4 * (size_t)j, i, j, f);
+        /* near: particles of the 3^d neighbourhood, by cell then id; then
+         * the kicks for coincident pairs, if any */
+        uint32_t close = 0;
+        for (int pass = 0; pass < (close > 1 ? 2 : 1); pass++)
+            for (int oz = -zr; oz <= zr; oz++)
+                for (int oy = -1; oy <= 1; oy++)
+                    for (int ox = -1; ox <= 1; ox++) {
+                        int q[3] = {c0[0] + ox, c0[1] + oy, c0[2] + oz};
+                        if (q[0] < 0 || q[1] < 0 || q[2] < 0 || q[0] >= (int)side || q[1] >= (int)side ||
+                            q[2] >= (dims == 3 ? (int)side : 1))
+                            continue;
+                        uint32_t qi = cell_index(q, side, dims);
+                        if (pass == 0 && i % LAYOUT_SAMPLE == 0)
+                            sampled += start[qi + 1] - start[qi];
+                        for (uint32_t s = start[qi]; s < start[qi + 1]; s++) {
+                            uint32_t j = sorted[s];
+                            if (pass == 0)
+                                pair(c, pi, pos + 4 * (size_t)j, &close, f);
+                            else
+                                pair_kick(c, pi, pos + 4 * (size_t)j, i, j, f);
+                        }
                     }
-                }
         if (i % LAYOUT_SAMPLE == 0)
             sampled -= 1; /* itself */
         springs_and_gravity(c, pos, csr, i, f);

@@ -7,6 +7,7 @@
  * (float rounding and fused multiply-adds only); after 15 steps to 2e-3,
  * since FR amplifies rounding differences step by step. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "layout.h"
@@ -24,7 +25,10 @@ static double extent(const float *p, uint32_t n)
     return hi - lo;
 }
 
-static void compare(const char *name, layout_params p, uint32_t n, uint32_t m_want, bool weighted)
+/* clump: that many nodes start on node 0, so the kicks for coincident pairs
+ * run on both sides. */
+static void compare_clump(const char *name, layout_params p, uint32_t n, uint32_t m_want, bool weighted,
+                          uint32_t clump)
 {
     uint32_t *e;
     uint32_t m = tg_graph(n, m_want, 7, &e);
@@ -43,6 +47,12 @@ static void compare(const char *name, layout_params p, uint32_t n, uint32_t m_wa
     CHECK(layout_append(g, n, m, e, w));
     layout_ref *r = layout_ref_create(&p, n, m, e, w);
     float *gp = malloc((size_t)n * 16);
+    if (clump && r && n) {
+        float *rp = layout_ref_positions(r);
+        for (uint32_t i = 1; i < clump && i < n; i++)
+            memcpy(rp + 4 * i, rp, 3 * sizeof *rp);
+        CHECK(layout_write_positions(g, rp));
+    }
     const int at[2] = {1, 15};
     const double tol[2] = {1e-4, 2e-3};
     int done = 0;
@@ -77,6 +87,11 @@ static void compare(const char *name, layout_params p, uint32_t n, uint32_t m_wa
     free(w);
     layout_ref_destroy(r);
     layout_destroy(g);
+}
+
+static void compare(const char *name, layout_params p, uint32_t n, uint32_t m_want, bool weighted)
+{
+    compare_clump(name, p, n, m_want, weighted, 0);
 }
 
 static void determinism(layout_params p, uint32_t n, uint32_t m_want)
@@ -114,6 +129,17 @@ int main(void)
     compare("grid 2d nx", (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .nx_compat = true},
             3000, 7000, false);
     compare("grid 3d", (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .dims = 3}, 3000, 7000, false);
+    compare_clump("exact 2d, 60 coincident", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 400, 900,
+                  false, 60);
+    compare_clump("grid 2d, 60 coincident", (layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 3000, 7000,
+                  false, 60);
+    compare_clump("grid 3d, 60 coincident", (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .dims = 3},
+                  3000, 7000, false, 60);
+    setenv("IPVIZ_LAYOUT_TILE", "1", 1); /* the shared-memory kernel real GPUs run */
+    compare("exact 2d tiled", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 400, 900, false);
+    compare_clump("exact 3d tiled, 60 coincident",
+                  (layout_params){.repulsion = LAYOUT_REPULSION_EXACT, .dims = 3}, 300, 700, false, 60);
+    unsetenv("IPVIZ_LAYOUT_TILE");
     determinism((layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 1000, 2500);
     determinism((layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 5000, 12000);
     return test_result();
