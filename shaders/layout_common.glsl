@@ -13,7 +13,9 @@ layout(std140, binding = LAYOUT_B_CONSTS) uniform Consts {
     uvec4 level_offset4[3];
 };
 #define N u0.x
-#define DIMS u0.y
+// DIMS is compiled in (LAYOUT_DIMS, 2u or 3u) so that 2D kernels carry no z
+// arithmetic; u0.y holds the same number.
+#define DIMS LAYOUT_DIMS
 #define NX u0.z
 #define SEED u0.w
 #define SIDE u1.x
@@ -55,13 +57,23 @@ vec3 kick(uint i, uint j)
 // whether a branch is taken or not.
 void pair(inout vec3 f, inout uint close, vec3 pi, vec3 pj)
 {
+    float m2 = MIN_DIST * MIN_DIST;
+#if LAYOUT_DIMS == 2u
+    // 2D: z is 0 everywhere, so dropping its terms changes no x or y bit
+    precise vec2 d = pi.xy - pj.xy;
+    precise float d2 = d.x * d.x + d.y * d.y;
+    bool c = NX == 0u && d2 < m2;
+    close += c ? 1u : 0u;
+    precise float s = c ? 0.0 : K2 / max(d2, m2);
+    f.xy += d * s;
+#else
     precise vec3 d = pi - pj;
     precise float d2 = d.x * d.x + d.y * d.y + d.z * d.z;
-    float m2 = MIN_DIST * MIN_DIST;
     bool c = NX == 0u && d2 < m2;
     close += c ? 1u : 0u;
     precise float s = c ? 0.0 : K2 / max(d2, m2);
     f += d * s;
+#endif
 }
 
 // The repulsion pair() skipped for node i at pi from node j at pj: a kick
@@ -87,6 +99,21 @@ void far_term(inout vec3 F, inout vec3 Ja, inout vec3 Jb, vec3 x0, vec4 cell)
     float cnt = cell.w;
     if (cnt == 0.0)
         return;
+#if LAYOUT_DIMS == 2u
+    // 2D: the z terms are 0 (Jzz is only ever multiplied by a zero dz)
+    precise vec2 d = x0.xy - cell.xy;
+    precise float d2 = d.x * d.x + d.y * d.y;
+    d2 = max(d2, MIN_DIST * MIN_DIST);
+    precise float s = K2 * cnt / d2;
+    precise float t = 2.0 * s / d2;
+    F.xy += d * s;
+    precise float jxx = s - t * d.x * d.x;
+    precise float jxy = t * d.x * d.y;
+    precise float jyy = s - t * d.y * d.y;
+    Ja.x += jxx;
+    Ja.y -= jxy;
+    Jb.x += jyy;
+#else
     precise vec3 d = x0 - cell.xyz;
     precise float d2 = d.x * d.x + d.y * d.y + d.z * d.z;
     d2 = max(d2, MIN_DIST * MIN_DIST);
@@ -105,6 +132,7 @@ void far_term(inout vec3 F, inout vec3 Ja, inout vec3 Jb, vec3 x0, vec4 cell)
     Jb.x += jyy;
     Jb.y -= jyz;
     Jb.z += jzz;
+#endif
 }
 
 // The far-field expansions follow the cells of every level in the cell-sum

@@ -31,11 +31,19 @@ void springs_and_gravity(inout vec3 f, vec3 pi, uint i)
     uvec2 r = csr_off[i];
     for (uint e = r.x; e < r.x + r.y; e++) {
         uvec2 a = csr_adj[e];
+#if LAYOUT_DIMS == 2u
+        precise vec2 d = pi.xy - pos[a.x].xy;
+        precise float dist = sqrt(d.x * d.x + d.y * d.y);
+        dist = max(dist, MIN_DIST);
+        precise float s = uintBitsToFloat(a.y) * dist * INV_K;
+        f.xy -= d * s;
+#else
         precise vec3 d = pi - pos[a.x].xyz;
         precise float dist = sqrt(d.x * d.x + d.y * d.y + d.z * d.z);
         dist = max(dist, MIN_DIST);
         precise float s = uintBitsToFloat(a.y) * dist * INV_K;
         f -= d * s;
+#endif
     }
     precise vec3 g = (pi - center.xyz) * GRAVITY;
     f -= g;
@@ -45,11 +53,18 @@ void springs_and_gravity(inout vec3 f, vec3 pi, uint i)
 // F + J d for the local expansion stored at cellsum[at .. at + 2].
 vec3 expand(uint at, vec3 d)
 {
+#if LAYOUT_DIMS == 2u
+    vec4 e0 = cellsum[at], e1 = cellsum[at + 1u];
+    precise float fx = e0.x + (e1.x * d.x + e1.y * d.y);
+    precise float fy = e0.y + (e1.y * d.x + e1.w * d.y);
+    return vec3(fx, fy, 0.0);
+#else
     vec4 e0 = cellsum[at], e1 = cellsum[at + 1u], e2 = cellsum[at + 2u];
     precise float fx = e0.x + (e1.x * d.x + e1.y * d.y + e1.z * d.z);
     precise float fy = e0.y + (e1.y * d.x + e1.w * d.y + e2.x * d.z);
     precise float fz = e0.z + (e1.z * d.x + e2.x * d.y + e2.y * d.z);
     return vec3(fx, fy, fz);
+#endif
 }
 #endif
 

@@ -63,7 +63,7 @@ struct layout {
 
 /* --- GL helpers --- */
 
-static GLuint build(int k)
+static GLuint build(int k, int dims)
 {
     char defs[1600];
     const char *renderer = (const char *)glGetString(GL_RENDERER);
@@ -72,7 +72,7 @@ static GLuint build(int k)
     bool cpu = renderer && (strstr(renderer, "llvmpipe") || strstr(renderer, "softpipe") ||
                             strstr(renderer, "SwiftShader"));
     snprintf(defs, sizeof defs,
-             "#version 430\n%s#define %s 1\n#define LAYOUT_WG %du\n#define LAYOUT_SCAN_BLOCK %du\n"
+             "#version 430\n%s#define %s 1\n#define LAYOUT_DIMS %du\n#define LAYOUT_WG %du\n#define LAYOUT_SCAN_BLOCK %du\n"
              "#define LAYOUT_B_CONSTS %d\n#define LAYOUT_B_POS %d\n#define LAYOUT_B_EDGES %d\n"
              "#define LAYOUT_B_DISP %d\n#define LAYOUT_B_CSR_OFF %d\n#define LAYOUT_B_CSR_ADJ %d\n"
              "#define LAYOUT_B_FLAGS %d\n#define LAYOUT_B_BBOX %d\n#define LAYOUT_B_NODE_CELL %d\n"
@@ -80,7 +80,7 @@ static GLuint build(int k)
              "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n#define LAYOUT_B_OCC %d\n#define LAYOUT_B_SPOS %d\n#define LAYOUT_B_ORDER %d\n"
              "#define LAYOUT_U_LEVEL %d\n#define LAYOUT_U_COUNT %d\n#define LAYOUT_U_RADIUS %d\n"
              "#define LAYOUT_STEP %#.9g\n#define LAYOUT_SAMPLE %du\n#define LAYOUT_FAR_DIRECT %du\n",
-             cpu && !getenv("IPVIZ_LAYOUT_TILE") ? "#define NO_TILE 1\n" : "", kernels[k].define, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
+             cpu && !getenv("IPVIZ_LAYOUT_TILE") ? "#define NO_TILE 1\n" : "", kernels[k].define, dims, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
              LAYOUT_B_EDGES, LAYOUT_B_DISP, LAYOUT_B_CSR_OFF, LAYOUT_B_CSR_ADJ, LAYOUT_B_FLAGS,
              LAYOUT_B_BBOX, LAYOUT_B_NODE_CELL, LAYOUT_B_CELLS, LAYOUT_B_SORTED, LAYOUT_B_CELLSUM,
              LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_B_OCC, LAYOUT_B_SPOS, LAYOUT_B_ORDER, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
@@ -245,7 +245,7 @@ layout *layout_create(const layout_params *params)
         return NULL;
     }
     for (int k = 0; k < P_N; k++)
-        if (!(l->prog[k] = build(k))) {
+        if (!(l->prog[k] = build(k, l->p.dims))) {
             layout_destroy(l);
             return NULL;
         }
