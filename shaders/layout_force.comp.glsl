@@ -69,6 +69,22 @@ vec3 expand(uint at, vec3 d)
 #endif
 
 #ifdef FAR
+#if LAYOUT_DIMS == 2u
+// The t-th (0..26) cell of a 2D interaction list, as an offset from the cell
+// whose position in its parent is p (0 or 1 per axis): the children of the
+// parent's 3x3 neighbours form the 6x6 block at offsets -2-p .. 3-p, less
+// our 3x3. First the 9 in our rows (-1..1) outside our columns, then the 18
+// in the other rows (as layout_ref.c's il_offset2()).
+int il_side(int k, int p) { return k == 0 ? -2 - p : (k == 1 ? 2 - 4 * p : 3 - p); }
+ivec2 il_offset(int t, ivec2 p)
+{
+    if (t < 9)
+        return ivec2(il_side(t % 3, p.x), t / 3 - 1);
+    t -= 9;
+    return ivec2(t % 6 - 2 - p.x, il_side(t / 6, p.y));
+}
+#endif
+
 // Adds the monopoles of the interaction list of the level-lv cell at cm to
 // the expansion (F; Ja, Jb) about x0: the children of the parent's
 // neighbours that are not our neighbours; at the coarsest level, every cell
@@ -89,6 +105,15 @@ void il_terms(uint lv, ivec3 cm, vec3 x0, inout vec3 F, inout vec3 Ja, inout vec
         return;
     }
     uint s = SIDE >> lv;
+#if LAYOUT_DIMS == 2u
+    // The 27 cells one by one (il_offset()), not the 36 of the parents'
+    // block with our 9 skipped: a CPU rasterizer runs skipped ones too.
+    for (int t = 0; t < 27; t++) {
+        ivec2 q = cm.xy + il_offset(t, cm.xy & 1);
+        if (q.x >= 0 && q.y >= 0 && q.x < int(s) && q.y < int(s))
+            far_term(F, Ja, Jb, x0, cellsum[off + uint(q.x) + s * uint(q.y)]);
+    }
+#else
     ivec3 pc = cm >> 1;
     int ps = int(s / 2u), pz = DIMS == 3u ? ps : 1;
     for (int oz = -zr; oz <= zr; oz++)
@@ -106,6 +131,7 @@ void il_terms(uint lv, ivec3 cm, vec3 x0, inout vec3 F, inout vec3 Ja, inout vec
                                 far_term(F, Ja, Jb, x0, cellsum[off + cell_index(uvec3(qq), s)]);
                         }
             }
+#endif
 }
 
 // The local expansion of every occupied cell at level u_level, about its

@@ -377,6 +377,24 @@ static inline int cheb(const int a[3], const int b[3])
     return m;
 }
 
+/* The t-th (0..26) cell of a 2D interaction list as an offset from a cell
+ * whose position in its parent is (px, py): the children of the parent's
+ * 3x3 neighbours are the 6x6 block at offsets -2-p .. 3-p, less our 3x3;
+ * first the 9 in our rows outside our columns, then the 18 in the other
+ * rows (the order of layout_force.comp.glsl). */
+static int il_side(int k, int p) { return k == 0 ? -2 - p : (k == 1 ? 2 - 4 * p : 3 - p); }
+static void il_offset2(int t, int px, int py, int o[2])
+{
+    if (t < 9) {
+        o[0] = il_side(t % 3, px);
+        o[1] = t / 3 - 1;
+    } else {
+        t -= 9;
+        o[0] = t % 6 - 2 - px;
+        o[1] = il_side(t / 6, py);
+    }
+}
+
 /* Adds the monopoles of the interaction list of the level-lv cell at cm to
  * the expansion e about x0 (as il_terms() in layout_force.comp.glsl). */
 static void il_terms(const layout_consts *c, const float *sum, uint32_t lv, const int cm[3],
@@ -395,6 +413,16 @@ static void il_terms(const layout_consts *c, const float *sum, uint32_t lv, cons
         return;
     }
     uint32_t s = c->side >> lv;
+    if (dims == 2) {
+        for (int t = 0; t < 27; t++) {
+            int o[2];
+            il_offset2(t, cm[0] & 1, cm[1] & 1, o);
+            int qx = cm[0] + o[0], qy = cm[1] + o[1];
+            if (qx >= 0 && qy >= 0 && qx < (int)s && qy < (int)s)
+                far_term(c, x0, sum + 4 * (size_t)(off + (uint32_t)qx + s * (uint32_t)qy), e);
+        }
+        return;
+    }
     int pc[3] = {cm[0] >> 1, cm[1] >> 1, cm[2] >> 1};
     int ps = (int)s / 2, pz = dims == 3 ? ps : 1;
     for (int oz = -zr; oz <= zr; oz++)
