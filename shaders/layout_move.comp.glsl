@@ -1,7 +1,8 @@
 // layout_move: moves each unpinned node by its displacement under the
 // temperature (networkx: exactly TEMP along it; default: LAYOUT_STEP/(1+degree)
 // of it, capped at TEMP) and
-// sums the squared moves per workgroup in a fixed tree order.
+// sums the squared moves per workgroup in a fixed tree order (on CPU
+// rasterizers, per block of LAYOUT_SCAN_BLOCK nodes, serially).
 layout(local_size_x = LAYOUT_WG) in;
 
 layout(std430, binding = LAYOUT_B_POS) buffer Pos { vec4 pos[]; };
@@ -10,32 +11,51 @@ layout(std430, binding = LAYOUT_B_FLAGS) readonly buffer Flags { uint flags[]; }
 layout(std430, binding = LAYOUT_B_CSR_OFF) readonly buffer CsrOff { uvec2 csr_off[]; };
 layout(std430, binding = LAYOUT_B_PARTIAL) writeonly buffer Partial { float partial[]; };
 
+// Moves node i; returns its squared move.
+float move_node(uint i)
+{
+    if ((flags[i] & 1u) != 0u)
+        return 0.0;
+    vec3 d = disp[i].xyz;
+    precise float len = sqrt(d.x * d.x + d.y * d.y + d.z * d.z);
+    float s;
+    if (NX != 0u)
+        s = TEMP / max(len, 0.01);
+    else {
+        float eta = LAYOUT_STEP / (1.0 + float(csr_off[i].y));
+        precise float step = eta * len;
+        s = step > TEMP ? TEMP / len : eta;
+    }
+    precise vec3 mv = d * s;
+    if (DIMS != 3u)
+        mv.z = 0.0;
+    vec4 p = pos[i];
+    p.xyz += mv;
+    pos[i] = p;
+    return mv.x * mv.x + mv.y * mv.y + mv.z * mv.z;
+}
+
+#ifdef NO_TILE
+// CPU rasterizers: LAYOUT_SCAN_BLOCK nodes per invocation, summed serially;
+// a workgroup-wide tree would cost a barrier per level.
+void main()
+{
+    uint b = gl_GlobalInvocationID.x, base = b * LAYOUT_SCAN_BLOCK;
+    if (base >= N)
+        return;
+    uint end = min(base + LAYOUT_SCAN_BLOCK, N);
+    float moved = 0.0;
+    for (uint i = base; i < end; i++)
+        moved += move_node(i);
+    partial[b] = moved;
+}
+#else
 shared float acc[LAYOUT_WG];
 
 void main()
 {
     uint i = gl_GlobalInvocationID.x, lid = gl_LocalInvocationID.x;
-    float moved = 0.0;
-    if (i < N && (flags[i] & 1u) == 0u) {
-        vec3 d = disp[i].xyz;
-        precise float len = sqrt(d.x * d.x + d.y * d.y + d.z * d.z);
-        float s;
-        if (NX != 0u)
-            s = TEMP / max(len, 0.01);
-        else {
-            float eta = LAYOUT_STEP / (1.0 + float(csr_off[i].y));
-            precise float step = eta * len;
-            s = step > TEMP ? TEMP / len : eta;
-        }
-        precise vec3 mv = d * s;
-        if (DIMS != 3u)
-            mv.z = 0.0;
-        vec4 p = pos[i];
-        p.xyz += mv;
-        pos[i] = p;
-        moved = mv.x * mv.x + mv.y * mv.y + mv.z * mv.z;
-    }
-    acc[lid] = moved;
+    acc[lid] = i < N ? move_node(i) : 0.0;
     barrier();
     for (uint w = LAYOUT_WG / 2u; w > 0u; w >>= 1) {
         if (lid < w)
@@ -45,3 +65,4 @@ void main()
     if (lid == 0u)
         partial[gl_WorkGroupID.x] = acc[0];
 }
+#endif

@@ -40,6 +40,7 @@ enum { NBUF = LAYOUT_B_ORDER + 1 };
 
 struct layout {
     layout_params p;
+    bool cpu_raster; /* llvmpipe and the like: kernels built with NO_TILE */
     layout_schedule sched;
     bool started, paused;
     uint32_t n, m; /* synced */
@@ -63,14 +64,16 @@ struct layout {
 
 /* --- GL helpers --- */
 
-static GLuint build(int k, int dims)
+/* llvmpipe and the like: no shared-memory tiling, no barrier trees. */
+static bool cpu_rasterizer(void)
+{
+    const char *r = (const char *)glGetString(GL_RENDERER);
+    return r && (strstr(r, "llvmpipe") || strstr(r, "softpipe") || strstr(r, "SwiftShader"));
+}
+
+static GLuint build(int k, int dims, bool no_tile)
 {
     char defs[1600];
-    const char *renderer = (const char *)glGetString(GL_RENDERER);
-    /* IPVIZ_LAYOUT_TILE=1: the shared-memory tiling of real GPUs on a CPU
-     * rasterizer too, so that the tests cover it */
-    bool cpu = renderer && (strstr(renderer, "llvmpipe") || strstr(renderer, "softpipe") ||
-                            strstr(renderer, "SwiftShader"));
     snprintf(defs, sizeof defs,
              "#version 430\n%s#define %s 1\n#define LAYOUT_DIMS %du\n#define LAYOUT_WG %du\n#define LAYOUT_SCAN_BLOCK %du\n"
              "#define LAYOUT_B_CONSTS %d\n#define LAYOUT_B_POS %d\n#define LAYOUT_B_EDGES %d\n"
@@ -80,7 +83,7 @@ static GLuint build(int k, int dims)
              "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n#define LAYOUT_B_OCC %d\n#define LAYOUT_B_SPOS %d\n#define LAYOUT_B_ORDER %d\n"
              "#define LAYOUT_U_LEVEL %d\n#define LAYOUT_U_COUNT %d\n#define LAYOUT_U_RADIUS %d\n"
              "#define LAYOUT_STEP %#.9g\n#define LAYOUT_SAMPLE %du\n#define LAYOUT_FAR_DIRECT %du\n",
-             cpu && !getenv("IPVIZ_LAYOUT_TILE") ? "#define NO_TILE 1\n" : "", kernels[k].define, dims, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
+             no_tile ? "#define NO_TILE 1\n" : "", kernels[k].define, dims, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
              LAYOUT_B_EDGES, LAYOUT_B_DISP, LAYOUT_B_CSR_OFF, LAYOUT_B_CSR_ADJ, LAYOUT_B_FLAGS,
              LAYOUT_B_BBOX, LAYOUT_B_NODE_CELL, LAYOUT_B_CELLS, LAYOUT_B_SORTED, LAYOUT_B_CELLSUM,
              LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_B_OCC, LAYOUT_B_SPOS, LAYOUT_B_ORDER, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
@@ -230,10 +233,11 @@ layout *layout_create(const layout_params *params)
     l->p = layout_params_resolve(params);
     if (!params || params->exact_max == 0) {
         /* all-pairs is cheap on a real GPU up to tens of thousands of nodes */
-        const char *r = (const char *)glGetString(GL_RENDERER);
-        bool cpu = r && (strstr(r, "llvmpipe") || strstr(r, "softpipe") || strstr(r, "SwiftShader"));
-        l->p.exact_max = cpu ? 1024 : 16384;
+        l->p.exact_max = cpu_rasterizer() ? 1024 : 16384;
     }
+    /* IPVIZ_LAYOUT_TILE=1: the kernels of real GPUs on a CPU rasterizer
+     * too, so that the tests cover them */
+    l->cpu_raster = cpu_rasterizer() && !getenv("IPVIZ_LAYOUT_TILE");
     GLint blocks = 0;
     glGetIntegerv(GL_MAX_COMPUTE_SHADER_STORAGE_BLOCKS, &blocks);
     GLint bindings = 0;
@@ -245,7 +249,7 @@ layout *layout_create(const layout_params *params)
         return NULL;
     }
     for (int k = 0; k < P_N; k++)
-        if (!(l->prog[k] = build(k, l->p.dims))) {
+        if (!(l->prog[k] = build(k, l->p.dims, l->cpu_raster))) {
             layout_destroy(l);
             return NULL;
         }
@@ -753,7 +757,10 @@ int layout_step(layout *l, int steps)
 {
     int done = 0;
     uint32_t n = l->n;
-    uint32_t groups = (n + LAYOUT_WG - 1) / LAYOUT_WG;
+    /* the move pass leaves one partial sum per workgroup, or per block of
+     * LAYOUT_SCAN_BLOCK nodes on CPU rasterizers (layout_move.comp.glsl) */
+    uint32_t per = l->cpu_raster ? LAYOUT_SCAN_BLOCK : LAYOUT_WG;
+    uint32_t groups = (n + per - 1) / per;
     if (groups > l->partial_cap) {
         float *p = realloc(l->partial, groups * sizeof *p);
         if (!p)
@@ -767,7 +774,7 @@ int layout_step(layout *l, int steps)
         ensure(l, LAYOUT_B_PARTIAL, (size_t)groups * 4, 0);
         forces(l, &c);
         bind_all(l);
-        run(l, P_MOVE, n);
+        run(l, P_MOVE, l->cpu_raster ? groups : n);
         glMemoryBarrier(GL_BUFFER_UPDATE_BARRIER_BIT);
         prof(-1);
         glBindBuffer(GL_COPY_READ_BUFFER, l->buf[LAYOUT_B_PARTIAL]);
