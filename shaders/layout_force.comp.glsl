@@ -159,7 +159,8 @@ void main()
     vec3 x0 = c.xyz;
     ivec3 cm = ivec3(q % s, (q / s) % s, q / (s * s));
     vec3 F = vec3(0.0), Ja = vec3(0.0), Jb = vec3(0.0);
-    uint top = l == 0u ? min(LAYOUT_FAR_DIRECT, LEVELS) : l + 1u;
+    uint first = LEVELS > LAYOUT_FAR_TOP + 1u ? LEVELS - 1u - LAYOUT_FAR_TOP : 0u;
+    uint top = l == first ? LEVELS : l + 1u;
     if (top < LEVELS) {
         uint ag = level_offset(top) + cell_index(uvec3(cm >> int(top - l)), SIDE >> top);
         uint at = far_offset() + 3u * ag;

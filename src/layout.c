@@ -82,12 +82,12 @@ static GLuint build(int k, int dims, bool no_tile)
              "#define LAYOUT_B_CELLS %d\n#define LAYOUT_B_SORTED %d\n#define LAYOUT_B_CELLSUM %d\n"
              "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n#define LAYOUT_B_OCC %d\n#define LAYOUT_B_SPOS %d\n#define LAYOUT_B_ORDER %d\n"
              "#define LAYOUT_U_LEVEL %d\n#define LAYOUT_U_COUNT %d\n#define LAYOUT_U_RADIUS %d\n"
-             "#define LAYOUT_STEP %#.9g\n#define LAYOUT_SAMPLE %du\n#define LAYOUT_FAR_DIRECT %du\n",
+             "#define LAYOUT_STEP %#.9g\n#define LAYOUT_SAMPLE %du\n#define LAYOUT_FAR_TOP %du\n",
              no_tile ? "#define NO_TILE 1\n" : "", kernels[k].define, dims, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
              LAYOUT_B_EDGES, LAYOUT_B_DISP, LAYOUT_B_CSR_OFF, LAYOUT_B_CSR_ADJ, LAYOUT_B_FLAGS,
              LAYOUT_B_BBOX, LAYOUT_B_NODE_CELL, LAYOUT_B_CELLS, LAYOUT_B_SORTED, LAYOUT_B_CELLSUM,
              LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_B_OCC, LAYOUT_B_SPOS, LAYOUT_B_ORDER, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
-             LAYOUT_U_RADIUS, (double)LAYOUT_STEP, LAYOUT_SAMPLE, LAYOUT_FAR_DIRECT);
+             LAYOUT_U_RADIUS, (double)LAYOUT_STEP, LAYOUT_SAMPLE, LAYOUT_FAR_TOP);
     char *common = shader_source("layout_common.glsl");
     char *body = shader_source(kernels[k].file);
     if (!common || !body) {
@@ -724,9 +724,7 @@ static void forces(layout *l, const layout_consts *c)
             glUniform1ui(LAYOUT_U_LEVEL, lv);
             run(l, P_CELLSUM_LEVEL, c->dims == 3 ? s * s * s : s * s);
         }
-        for (uint32_t lv = c->levels; lv-- > 0;) {
-            if (lv > 0 && lv < LAYOUT_FAR_DIRECT)
-                continue; /* level 0 sums these itself */
+        for (uint32_t lv = layout_far_first(c->levels) + 1; lv-- > 0;) {
             uint32_t s = side >> lv;
             glUseProgram(l->prog[P_FAR]);
             glUniform1ui(LAYOUT_U_LEVEL, lv);

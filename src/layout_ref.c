@@ -77,6 +77,11 @@ uint32_t layout_grid_levels(uint32_t side)
     return levels;
 }
 
+uint32_t layout_far_first(uint32_t levels)
+{
+    return levels > LAYOUT_FAR_TOP + 1 ? levels - 1 - LAYOUT_FAR_TOP : 0;
+}
+
 uint32_t layout_grid_cells(uint32_t side, int dims)
 {
     uint32_t total = 0;
@@ -548,9 +553,7 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
         free(sum);
         return false;
     }
-    for (int lv = (int)levels - 1; lv >= 0; lv--) {
-        if (lv > 0 && lv < LAYOUT_FAR_DIRECT)
-            continue; /* level 0 sums these itself */
+    for (int lv = (int)layout_far_first(levels); lv >= 0; lv--) {
         uint32_t s = side >> lv, zs = dims == 3 ? s : 1;
         for (uint32_t q = 0; q < s * s * zs; q++) {
             uint32_t g = c->level_offset[lv] + q;
@@ -559,7 +562,7 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
                 continue;
             int cm[3] = {(int)(q % s), (int)((q / s) % s), (int)(q / (s * s))};
             float *e = far + 12 * (size_t)g;
-            int top = lv == 0 ? (LAYOUT_FAR_DIRECT < levels ? LAYOUT_FAR_DIRECT : (int)levels) : lv + 1;
+            int top = lv == (int)layout_far_first(levels) ? (int)levels : lv + 1;
             if (top < (int)levels) {
                 int sh = top - lv;
                 int ac[3] = {cm[0] >> sh, cm[1] >> sh, cm[2] >> sh};

@@ -62,16 +62,15 @@ void layout_initial_position(uint32_t seed, uint32_t id, int dims, float *out);
  * expansions follow the cell sums in the cell-sum array: 3 vec4 per cell,
  * cell g at total cells + 3 g (F xyz, _; Jxx Jxy Jxz Jyy; Jyz Jzz _ _).
  *
- * LAYOUT_FAR_DIRECT = K: the finest cells take their ancestor's expansion
- * from K levels up and sum the interaction lists of the K levels below it
- * about their own centre (levels 1..K-1 get no expansions). K >= the level
- * count is the earlier scheme, every list about the finest centre. Measured
- * (test_layout_approx; bench_layout 10k nodes, llvmpipe): K = 1 gives RMS
- * relative force error 1.8-2.5% in 2D and 3.3-3.6% in 3D at 10.5 ms per
- * step; K = 3 about the same error at 17.8 ms; K = all 0.7%/1.3-1.7% at
- * 20 ms. The error is in the coarse levels' first-order expansions (a
- * uniform spread of nodes nearly cancels there), so only K = all removes it;
- * K = 1 keeps it well under the 5% the tests allow. */
+ * LAYOUT_FAR_TOP = T: the coarsest T levels get no expansions of their
+ * own; the first level that does (layout_far_first()) sums their
+ * interaction lists directly about its cells' centres. That saves T passes
+ * and is more exact: a first-order expansion about a coarse centre is
+ * where the error comes from (a uniform spread of nodes nearly cancels
+ * there). RMS relative force error (test_layout_approx, 2D uniform and
+ * clustered, 3D uniform and clustered): T = 0: 2.4, 2.9, 3.6, 3.2%; T = 2:
+ * 0.46, 3.1, 1.3, 2.5%; T = 3: 0.40, 1.07, 1.32, 2.50%; T = 6: 0.36, 0.80,
+ * 1.32, 2.50%, at about the same time per step on llvmpipe. */
 
 typedef struct layout_consts {
     uint32_t n, dims, nx, seed;
@@ -94,12 +93,16 @@ typedef struct layout_consts {
  * repulsion of n nodes at radius ~sqrt(n) k, the area FR gives a connected
  * graph anyway, so one large component is not squeezed. */
 #define LAYOUT_GRAVITY 1.0f
-#define LAYOUT_FAR_DIRECT 1 /* see "Far field" above */
+#ifndef LAYOUT_FAR_TOP
+#define LAYOUT_FAR_TOP 3 /* see "Far field" above */
+#endif
 #define LAYOUT_STEP 0.5f
 
 /* The finest grid side for n nodes (power of two, >= 4) and the level count. */
 uint32_t layout_grid_side(uint32_t n, int dims);
 uint32_t layout_grid_levels(uint32_t side);
+/* The coarsest level with far-field expansions of its own (LAYOUT_FAR_TOP). */
+uint32_t layout_far_first(uint32_t levels);
 /* Cells over all levels (the size of the cell-sum array). */
 uint32_t layout_grid_cells(uint32_t side, int dims);
 
