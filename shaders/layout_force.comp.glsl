@@ -26,25 +26,33 @@ layout(std430, binding = LAYOUT_B_CELLSUM) readonly buffer CellSum { vec4 cellsu
 shared vec4 tile[LAYOUT_WG];
 #endif
 
+void spring(inout vec3 f, vec3 pi, uvec2 a)
+{
+#if LAYOUT_DIMS == 2u
+    precise vec2 d = pi.xy - pos[a.x].xy;
+    precise float dist = sqrt(d.x * d.x + d.y * d.y);
+    dist = max(dist, MIN_DIST);
+    precise float s = uintBitsToFloat(a.y) * dist * INV_K;
+    f.xy -= d * s;
+#else
+    precise vec3 d = pi - pos[a.x].xyz;
+    precise float dist = sqrt(d.x * d.x + d.y * d.y + d.z * d.z);
+    dist = max(dist, MIN_DIST);
+    precise float s = uintBitsToFloat(a.y) * dist * INV_K;
+    f -= d * s;
+#endif
+}
+
 void springs_and_gravity(inout vec3 f, vec3 pi, uint i)
 {
     uvec2 r = csr_off[i];
-    for (uint e = r.x; e < r.x + r.y; e++) {
-        uvec2 a = csr_adj[e];
-#if LAYOUT_DIMS == 2u
-        precise vec2 d = pi.xy - pos[a.x].xy;
-        precise float dist = sqrt(d.x * d.x + d.y * d.y);
-        dist = max(dist, MIN_DIST);
-        precise float s = uintBitsToFloat(a.y) * dist * INV_K;
-        f.xy -= d * s;
-#else
-        precise vec3 d = pi - pos[a.x].xyz;
-        precise float dist = sqrt(d.x * d.x + d.y * d.y + d.z * d.z);
-        dist = max(dist, MIN_DIST);
-        precise float s = uintBitsToFloat(a.y) * dist * INV_K;
-        f -= d * s;
-#endif
-    }
+    uint e = r.x, end = r.x + r.y;
+    // four at a time: less loop overhead, same order
+    for (; e + 3u < end; e += 4u)
+        for (uint u = 0u; u < 4u; u++)
+            spring(f, pi, csr_adj[e + u]);
+    for (; e < end; e++)
+        spring(f, pi, csr_adj[e]);
     precise vec3 g = (pi - center.xyz) * GRAVITY;
     f -= g;
 }
@@ -248,7 +256,17 @@ void main()
                 uint st = cells[2u * qa], en = cells[2u * qb] + cells[2u * qb + 1u];
                 if (pass == 0) {
                     near += en - st;
-                    for (uint k = st; k < en; k++)
+                    // four at a time: less loop overhead, same order
+                    uint k = st;
+                    for (; k + 3u < en; k += 4u) {
+                        vec3 a = spos[k].xyz, b = spos[k + 1u].xyz;
+                        vec3 c = spos[k + 2u].xyz, d = spos[k + 3u].xyz;
+                        pair(f, close, pi, a);
+                        pair(f, close, pi, b);
+                        pair(f, close, pi, c);
+                        pair(f, close, pi, d);
+                    }
+                    for (; k < en; k++)
                         pair(f, close, pi, spos[k].xyz);
                 } else
                     for (uint k = st; k < en; k++) {
