@@ -58,11 +58,10 @@ float layout_domain(const layout_params *p, uint32_t n)
 
 uint32_t layout_grid_side(uint32_t n, int dims)
 {
-    /* Half a cell per node to start with; layout_schedule_grid() then
-     * follows how the drawing clumps. Near-field pairs grow with the square
-     * of the occupancy, but every pass over the grid pays for empty cells
-     * too (measured with the thresholds below). */
-    double want = dims == 3 ? cbrt(0.5 * n) : sqrt(0.5 * n);
+    /* A start with about 40-70 near pairs per node when the nodes are
+     * spread evenly (9 n / side^2 in 2D, 27 n / side^3 in 3D);
+     * layout_schedule_grid() then follows how the drawing clumps. */
+    double want = dims == 3 ? cbrt(0.5 * n) : sqrt(n / 8.0);
     uint32_t cap = dims == 3 ? 128 : 2048, side = 4;
     while (side < want && side < cap)
         side *= 2;
@@ -185,7 +184,7 @@ void layout_schedule_grid(layout_schedule *s, uint32_t n, int dims, uint32_t nea
         side *= 2;
         mean /= shrink;
     }
-    if (mean < LAYOUT_NEAR_LOW && side > base)
+    if (mean < LAYOUT_NEAR_LOW && side > 4)
         side /= 2;
     s->side = side;
 }

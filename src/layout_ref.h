@@ -139,17 +139,18 @@ bool layout_schedule_done(const layout_schedule *s);
 /* Adapts the grid to how the drawing has clumped: near_pairs is the number
  * of near-field partners summed over the sampled nodes (id % LAYOUT_SAMPLE
  * == 0) in the last grid step. Above LAYOUT_NEAR_HIGH per node the finest
- * cells halve (up to the cap), below LAYOUT_NEAR_LOW they double again. An
+ * cells halve (up to the cap), below LAYOUT_NEAR_LOW they double. An
  * integer statistic, so the CPU and GPU solvers adapt identically. The
- * thresholds and the starting side are measured on llvmpipe (bench_layout,
- * ms per step at 10k / 50k / 250k / 100k+500k edges / 1M+5M edges): 2 cells
- * per node, 256 and 16: 11.9 / 48.8 / 360 / 91 / 989; half a cell per node,
- * 512 and 32: 8.0 / 47.2 / 270 / 67 / 821; 1024 and 64: 10.4 / 49.5 / 303 /
- * 133 / 1679. Finer grids pay passes over many empty cells and more far
- * levels; coarser ones pay near pairs. */
+ * thresholds come from timing one step's force passes on the same
+ * positions with the grid a level coarser and finer (llvmpipe, bench_layout
+ * graphs of 10k, 50k and 250k nodes at steps 0-45): the fastest grid had
+ * 40-170 near pairs per node; at about 200 one level finer was as fast or
+ * faster (50k, 231 pairs: 29.7 ms against 24.8), below about 20 one level
+ * coarser was (250k, 15 pairs: 213 ms against 133). A level changes the
+ * count fourfold in 2D, so 180 and 20 leave room against flip-flopping. */
 #define LAYOUT_SAMPLE 16
-#define LAYOUT_NEAR_HIGH 512
-#define LAYOUT_NEAR_LOW 32
+#define LAYOUT_NEAR_HIGH 180
+#define LAYOUT_NEAR_LOW 20
 void layout_schedule_grid(layout_schedule *s, uint32_t n, int dims, uint32_t near_pairs);
 
 /* The domain side a new graph of n nodes starts in: initial positions are
