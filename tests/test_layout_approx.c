@@ -39,24 +39,37 @@ static void measure(const char *name, layout_params p, uint32_t n, const float *
     p.repulsion = LAYOUT_REPULSION_GRID;
     ok = ok && repulsion(p, n, pos4, gr);
     CHECK(ok);
-    double sum = 0, num = 0, den = 0, worst = 0;
+    /* Per node, |approx - exact| / |exact|, RMS over the nodes; a node whose
+     * exact force nearly cancels (under 1% of the RMS force, as at the middle
+     * of a symmetric cluster) has no meaningful relative error, so those are
+     * counted apart. Also the error relative to the RMS force. */
+    double num = 0, den = 0;
+    for (uint32_t i = 0; i < n && ok; i++)
+        for (int k = 0; k < 3; k++) {
+            den += ex[3 * i + k] * ex[3 * i + k];
+            num += (gr[3 * i + k] - ex[3 * i + k]) * (gr[3 * i + k] - ex[3 * i + k]);
+        }
+    double floor2 = 1e-4 * den / n, sum = 0, worst = 0;
+    uint32_t used = 0;
     for (uint32_t i = 0; i < n && ok; i++) {
         double e2 = 0, d2 = 0;
         for (int k = 0; k < 3; k++) {
             e2 += ex[3 * i + k] * ex[3 * i + k];
             d2 += (gr[3 * i + k] - ex[3 * i + k]) * (gr[3 * i + k] - ex[3 * i + k]);
         }
-        double rel = e2 > 0 ? d2 / e2 : 0;
-        sum += rel;
-        num += d2;
-        den += e2;
-        worst = fmax(worst, sqrt(rel));
+        if (e2 < floor2 || e2 == 0)
+            continue;
+        sum += d2 / e2;
+        used++;
+        worst = fmax(worst, sqrt(d2 / e2));
     }
-    double rms = sqrt(sum / n);
-    fprintf(stderr, "%s (n=%u): RMS relative force error %.3f%%, relative to RMS force %.3f%%, "
-                    "worst node %.1f%%\n", name, n, 100 * rms, 100 * sqrt(num / den), 100 * worst);
-    if (!(rms < 0.05)) {
-        fprintf(stderr, "%s: expected RMS relative error < 5%%, got %.3f%%\n", name, 100 * rms);
+    double rms = used ? sqrt(sum / used) : 0, global = den > 0 ? sqrt(num / den) : 0;
+    fprintf(stderr, "%s (n=%u): RMS relative force error %.3f%% (left out, force under 1%% of RMS: "
+                    "%u), relative to RMS force %.3f%%, worst node %.1f%%\n", name, n, 100 * rms,
+            n - used, 100 * global, 100 * worst);
+    if (!(rms < 0.05) || !(global < 0.05) || n - used > n / 100) {
+        fprintf(stderr, "%s: expected RMS relative error < 5%% over at least 99%% of the nodes, got "
+                        "%.3f%% over %u; relative to RMS force %.3f%%\n", name, 100 * rms, used, 100 * global);
         test_failures++;
     }
     free(ex);
