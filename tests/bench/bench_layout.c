@@ -15,7 +15,9 @@
  *   stress    normalised stress against hop distances from sampled pivots,
  *             drawing scale fitted per layout (lower is better)
  *
- * usage: bench_layout [--iters N] [--quick] [--size N] [--no-peers] [--big-only] [--big-iters N]
+ * usage: bench_layout [--iters N] [--rounds N] [--quick] [--size N] [--no-peers] [--big-only] [--big-iters N]
+ *   --rounds N: ipviz and igraph take turns N times (default 3, at most 9);
+ *     the table shows the medians and the spread of the per-round ratio
  *   --size N: the 2000-node row (networkx's measurement) and the row with N nodes only
  * Peers need /usr/bin/python3 with python3-igraph and python3-networkx. */
 #include <math.h>
@@ -167,6 +169,12 @@ static double run_ipviz(layout_params lp, uint32_t n, uint32_t m, const uint32_t
     return done > 0 ? t / done : -1;
 }
 
+static double median(double *v, int k)
+{
+    qsort(v, (size_t)k, sizeof *v, cmp_double);
+    return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
+}
+
 static void print_load(const char *when)
 {
     double la[3];
@@ -177,7 +185,7 @@ static void print_load(const char *when)
 
 int main(int argc, char **argv)
 {
-    int iters = 100, big_iters = 5;
+    int iters = 100, big_iters = 5, rounds = 3;
     uint32_t only = 0;
     bool quick = false, peers = true, big_only = false;
     for (int i = 1; i < argc; i++) {
@@ -187,6 +195,11 @@ int main(int argc, char **argv)
             big_iters = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--size") && i + 1 < argc)
             only = (uint32_t)atol(argv[++i]);
+        else if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
+        {
+            rounds = atoi(argv[++i]);
+            rounds = rounds < 1 ? 1 : rounds > 9 ? 9 : rounds;
+        }
         else if (!strcmp(argv[i], "--quick"))
             quick = true;
         else if (!strcmp(argv[i], "--no-peers"))
@@ -194,7 +207,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--big-only"))
             big_only = true;
         else {
-            fprintf(stderr, "usage: %s [--iters N] [--quick] [--size N] [--no-peers] [--big-only] [--big-iters N]\n",
+            fprintf(stderr, "usage: %s [--iters N] [--rounds N] [--quick] [--size N] [--no-peers] [--big-only] [--big-iters N]\n",
                     argv[0]);
             return 2;
         }
@@ -227,34 +240,54 @@ int main(int argc, char **argv)
                 continue;
             uint32_t n = sizes[s][0], *e;
             uint32_t m = tg_graph(n, sizes[s][1], 42, &e);
+            double ratio_lo = -1, ratio_hi = 0;
             layout_csr csr;
             layout_csr_build(&csr, n, m, e, NULL);
             float *pi = malloc((size_t)n * 8);
-            double ti = run_ipviz(lp, n, m, e, iters, pi);
-            double tg = -1, tn = -1;
+            double ti = -1, tg = -1, tn = -1, tis[9], tgs[9];
             float *pg = NULL, *pn = NULL;
             bool with_nx = s == 0;
+            char path[512], cmd[2048];
             if (peers) {
-                char path[512], cmd[2048];
                 snprintf(path, sizeof path, "%s/edges.txt", dir);
                 FILE *f = fopen(path, "w");
                 fprintf(f, "%u %u\n", n, m);
                 for (uint32_t k = 0; k < m; k++)
                     fprintf(f, "%u %u\n", e[2 * k], e[2 * k + 1]);
                 fclose(f);
+            }
+            /* ipviz and igraph take turns, rounds times: this machine's speed
+             * drifts from minute to minute, and the medians of alternating
+             * runs see the same drift */
+            int ng = 0;
+            for (int r = 0; r < rounds; r++) {
+                tis[r] = run_ipviz(lp, n, m, e, iters, r == 0 ? pi : NULL);
+                if (!peers)
+                    continue;
                 snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/bench/bench_layout_peer.py %s %d %s %s",
-                         IPVIZ_SOURCE_DIR, path, iters, dir, with_nx ? "networkx" : "");
+                         IPVIZ_SOURCE_DIR, path, iters, dir, with_nx && r == 0 ? "networkx" : "");
                 FILE *pp = popen(cmd, "r");
                 char line[256];
                 while (pp && fgets(line, sizeof line, pp)) {
                     double v;
                     if (sscanf(line, "igraph %lf", &v) == 1)
-                        tg = v / iters;
+                        tgs[ng++] = v / iters;
                     else if (sscanf(line, "networkx %lf", &v) == 1)
                         tn = v / iters;
                 }
                 if (pp)
                     pclose(pp);
+            }
+            ti = median(tis, rounds);
+            if (ng) {
+                tg = median(tgs, ng);
+                for (int r = 0; r < rounds && r < ng; r++) {
+                    double q = tis[r] / tgs[r];
+                    ratio_lo = ratio_lo < 0 || q < ratio_lo ? q : ratio_lo;
+                    ratio_hi = q > ratio_hi ? q : ratio_hi;
+                }
+            }
+            if (peers) {
                 snprintf(path, sizeof path, "%s/igraph.pos", dir);
                 pg = tg > 0 ? read_pos(path, n) : NULL;
                 snprintf(path, sizeof path, "%s/networkx.pos", dir);
@@ -275,6 +308,9 @@ int main(int argc, char **argv)
             printf("%-8u %-8u | %10.2f %10.2f %9.1f%s | %8.2f %8.3f | %-9s %7.3f %7.3f %7.3f\n", n, m,
                    1e3 * ti, 1e3 * tg, 1e3 * tn, extrapolated ? "*" : " ", tg > 0 ? ti / tg : 0,
                    tn > 0 ? ti / tn : 0, "ipviz", qi.cv, qi.np, qi.stress);
+            if (ratio_lo > 0 && rounds > 1)
+                printf("%-8s %-8s | %32s | %8s %8s | ipviz/igraph per round: %.2f to %.2f\n", "", "", "", "", "",
+                       ratio_lo, ratio_hi);
             if (pg)
                 printf("%-8s %-8s | %10s %10s %10s | %8s %8s | %-9s %7.3f %7.3f %7.3f  ratios %.2f %.2f %.2f\n",
                        "", "", "", "", "", "", "", "igraph", qg.cv, qg.np, qg.stress, qi.cv / qg.cv,
