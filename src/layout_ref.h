@@ -147,12 +147,13 @@ bool layout_schedule_done(const layout_schedule *s);
  * positions with the grid a level coarser and finer (llvmpipe, bench_layout
  * graphs of 10k, 50k and 250k nodes at steps 0-45): the fastest grid had
  * 40-170 near pairs per node; at about 200 one level finer was as fast or
- * faster (50k, 231 pairs: 29.7 ms against 24.8), below about 20 one level
- * coarser was (250k, 15 pairs: 213 ms against 133). A level changes the
- * count fourfold in 2D, so 180 and 20 leave room against flip-flopping. */
+ * faster (50k, 231 pairs: 29.7 ms against 24.8), below about 30 one level
+ * coarser was (250k, 15 pairs: 213 ms against 133; 10k, 24 pairs: 5.90 ms
+ * against 5.06). A level changes the count fourfold in 2D, so 180 and 30
+ * leave room against flip-flopping. */
 #define LAYOUT_SAMPLE 16
 #define LAYOUT_NEAR_HIGH 180
-#define LAYOUT_NEAR_LOW 20
+#define LAYOUT_NEAR_LOW 30
 void layout_schedule_grid(layout_schedule *s, uint32_t n, int dims, uint32_t near_pairs);
 
 /* The domain side a new graph of n nodes starts in: initial positions are
