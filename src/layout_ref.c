@@ -180,25 +180,8 @@ void layout_schedule_grid(layout_schedule *s, uint32_t n, int dims, uint32_t nea
     uint32_t samples = (n + LAYOUT_SAMPLE - 1) / LAYOUT_SAMPLE;
     double mean = samples ? (double)near_pairs / samples : 0;
     double shrink = dims == 3 ? 8.0 : 4.0; /* near pairs per halving of the cells */
-    /* While the drawing contracts (the first steps from a random start) the
-     * count can grow sevenfold in a step: refine for the growth the last
-     * two steps show, not only for what was measured. */
-    double grow = 1, pred = mean;
-    if (s->near_mean > 0 && s->near_side) {
-        double was = s->near_mean;
-        for (uint32_t sd = s->near_side; sd < side; sd *= 2)
-            was /= shrink;
-        for (uint32_t sd = s->near_side; sd > side; sd /= 2)
-            was *= shrink;
-        grow = was > 0 ? mean / was : 1;
-        grow = grow < 1 ? 1 : grow > 8 ? 8 : grow;
-        pred = mean * grow;
-    }
-    s->near_mean = mean;
-    s->near_side = side;
-    while (pred > LAYOUT_NEAR_HIGH && side < cap) {
+    while (mean > LAYOUT_NEAR_HIGH && side < cap) {
         side *= 2;
-        pred /= shrink;
         mean /= shrink;
     }
     if (mean < LAYOUT_NEAR_LOW && side > 4)

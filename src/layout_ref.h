@@ -120,8 +120,6 @@ typedef struct layout_schedule {
     int step;           /* steps run since the last (re)start of the schedule */
     bool converged;
     double last_move;   /* the last step's movement metric */
-    double near_mean;   /* layout_schedule_grid: the last near pairs per node */
-    uint32_t near_side; /* and the side they were counted at */
     uint32_t side;      /* grid side in use; 0 = layout_grid_side() for n */
 } layout_schedule;
 
