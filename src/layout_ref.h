@@ -140,18 +140,20 @@ bool layout_schedule_done(const layout_schedule *s);
  * of near-field partners summed over the sampled nodes (id % LAYOUT_SAMPLE
  * == 0) in the last grid step. Above LAYOUT_NEAR_HIGH per node the finest
  * cells halve (up to the cap), below LAYOUT_NEAR_LOW they double. An
- * integer statistic, so the CPU and GPU solvers adapt identically. The
- * thresholds come from timing one step's force passes on the same
- * positions with the grid a level coarser and finer (llvmpipe, bench_layout
- * graphs of 10k, 50k and 250k nodes at steps 0-45): the fastest grid had
- * 40-170 near pairs per node; at about 200 one level finer was as fast or
- * faster (50k, 231 pairs: 29.7 ms against 24.8), below about 30 one level
- * coarser was (250k, 15 pairs: 213 ms against 133; 10k, 24 pairs: 5.90 ms
- * against 5.06). A level changes the count fourfold in 2D, so 180 and 30
- * leave room against flip-flopping. */
+ * integer statistic, so the CPU and GPU solvers adapt identically.
+ *
+ * The thresholds are measured on llvmpipe with whole 50-step runs of
+ * bench_layout's graphs, the candidates taking turns (this machine's speed
+ * drifts by half within minutes): refining above 512 and coarsening below
+ * 32 ran 43.4-46.7 ms per step at 50k nodes against 48.6-52.7 for 180/30,
+ * and 212 against 216-245 ms at 250k; at 10k the two were equal. Timing one
+ * step's force passes on fixed positions had favoured 180/30, so those
+ * per-pass timings miss part of the cost of a finer grid. Refining for the
+ * growth of the count during the first contraction did not help either
+ * (100k nodes, 6 steps: 193 against 141 ms). */
 #define LAYOUT_SAMPLE 16
-#define LAYOUT_NEAR_HIGH 180
-#define LAYOUT_NEAR_LOW 30
+#define LAYOUT_NEAR_HIGH 512
+#define LAYOUT_NEAR_LOW 32
 void layout_schedule_grid(layout_schedule *s, uint32_t n, int dims, uint32_t near_pairs);
 
 /* The domain side a new graph of n nodes starts in: initial positions are
