@@ -472,11 +472,15 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
     uint32_t *start = calloc((size_t)fine + 1, sizeof *start);
     uint32_t *sorted = malloc(((size_t)n + 1) * sizeof *sorted);
     float *sum = calloc((size_t)total * 4, sizeof *sum);
-    if (!cell || !start || !sorted || !sum) {
+    uint32_t *fill = malloc(((size_t)fine + 1) * sizeof *fill);
+    float *far = calloc((size_t)total * 12, sizeof *far); /* local expansions */
+    if (!cell || !start || !sorted || !sum || !fill || !far) {
         free(cell);
         free(start);
         free(sorted);
         free(sum);
+        free(fill);
+        free(far);
         return false;
     }
     float lo[3] = {INFINITY, INFINITY, INFINITY}, hi[3] = {-INFINITY, -INFINITY, -INFINITY};
@@ -493,20 +497,9 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
     }
     for (uint32_t q = 0; q < fine; q++)
         start[q + 1] += start[q];
-    {
-        uint32_t *fill = malloc((size_t)fine * sizeof *fill);
-        if (!fill) {
-            free(cell);
-            free(start);
-            free(sorted);
-            free(sum);
-            return false;
-        }
-        memcpy(fill, start, (size_t)fine * sizeof *fill);
-        for (uint32_t i = 0; i < n; i++) /* in id order: members sorted by id */
-            sorted[fill[cell[i]]++] = i;
-        free(fill);
-    }
+    memcpy(fill, start, (size_t)fine * sizeof *fill);
+    for (uint32_t i = 0; i < n; i++) /* in id order: members sorted by id */
+        sorted[fill[cell[i]]++] = i;
     for (uint32_t q = 0; q < fine; q++) {
         float *dst = sum + 4 * (size_t)q;
         for (uint32_t s = start[q]; s < start[q + 1]; s++) {
@@ -544,14 +537,6 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
     int zr = dims == 3 ? 1 : 0;
     /* local expansions of every occupied cell, coarsest level first: the
      * parent's moved to our centre, then our interaction list */
-    float *far = calloc((size_t)total * 12, sizeof *far);
-    if (!far) {
-        free(cell);
-        free(start);
-        free(sorted);
-        free(sum);
-        return false;
-    }
     for (int lv = (int)layout_far_first(levels); lv >= 0; lv--) {
         uint32_t s = side >> lv, zs = dims == 3 ? s : 1;
         for (uint32_t q = 0; q < s * s * zs; q++) {
@@ -625,6 +610,7 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
     if (near_pairs)
         *near_pairs = sampled;
     free(far);
+    free(fill);
     free(cell);
     free(start);
     free(sorted);
