@@ -17,12 +17,12 @@ layout(std430, binding = LAYOUT_B_CSR_ADJ) readonly buffer CsrAdj { uvec2 csr_ad
 #ifdef FAR
 layout(std430, binding = LAYOUT_B_CELLSUM) buffer CellSum { vec4 cellsum[]; };
 layout(std430, binding = LAYOUT_B_OCC) readonly buffer Occ { uint occ[]; };
-#elif !defined(EXACT)
+#elif defined(GRID)
 layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; }; // [3]: sampled near pairs
 layout(std430, binding = LAYOUT_B_CELLS) readonly buffer Cells { uint cells[]; };
 layout(std430, binding = LAYOUT_B_SPOS) readonly buffer Spos { vec4 spos[]; };
 layout(std430, binding = LAYOUT_B_CELLSUM) readonly buffer CellSum { vec4 cellsum[]; };
-#elif !defined(NO_TILE)
+#elif defined(EXACT) && !defined(NO_TILE)
 shared vec4 tile[LAYOUT_WG];
 #endif
 
