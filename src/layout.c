@@ -41,6 +41,7 @@ enum { NBUF = LAYOUT_B_ORDER + 1 };
 struct layout {
     layout_params p;
     bool cpu_raster; /* llvmpipe and the like: kernels built with NO_TILE */
+    bool order_stale; /* degrees changed since upload_order() */
     layout_schedule sched;
     bool started, paused;
     uint32_t n, m; /* synced */
@@ -458,7 +459,9 @@ static void upload_adjacency(layout *l, uint32_t n_old, uint32_t n)
 }
 
 /* Node ids by degree, highest first (a counting sort), for the springs
- * kernel; degrees change with every new edge, so it is rebuilt per append. */
+ * kernel; degrees change with every new edge, so forces() rebuilds it before
+ * the first grid step after an append (not per append: a live window may
+ * sync many times between steps, and exact steps do not use it). */
 static bool upload_order(layout *l, uint32_t n)
 {
     uint32_t maxd = 0;
@@ -614,10 +617,7 @@ bool layout_append(layout *l, uint32_t n, uint32_t m, const uint32_t *edges, con
         free(place);
     }
 
-    if (!upload_order(l, n)) {
-        log_error("layout: out of memory for %u nodes", n);
-        return false;
-    }
+    l->order_stale = true;
 
     if (!l->started) {
         float ext = n ? fmaxf(hi[0] - lo[0], hi[1] - lo[1]) : 0;
@@ -682,8 +682,15 @@ void layout_debug_consts(const layout *l, layout_consts *c)
 }
 
 /* Force pass into the displacement buffer. */
-static void forces(layout *l, const layout_consts *c)
+static bool forces(layout *l, const layout_consts *c)
 {
+    if (!c->exact && l->order_stale) {
+        if (!upload_order(l, c->n)) {
+            log_error("layout: out of memory for %u nodes", c->n);
+            return false;
+        }
+        l->order_stale = false;
+    }
     glBindBuffer(GL_UNIFORM_BUFFER, l->ubo);
     glBufferSubData(GL_UNIFORM_BUFFER, 0, sizeof *c, c);
     uint32_t n = c->n;
@@ -736,6 +743,7 @@ static void forces(layout *l, const layout_consts *c)
         bind_all(l);
         run(l, P_EXACT, n);
     }
+    return true;
 }
 
 bool layout_debug_forces(layout *l, float *disp4)
@@ -744,7 +752,8 @@ bool layout_debug_forces(layout *l, float *disp4)
         return true;
     layout_consts c;
     layout_debug_consts(l, &c);
-    forces(l, &c);
+    if (!forces(l, &c))
+        return false;
     glMemoryBarrier(GL_BUFFER_UPDATE_BARRIER_BIT);
     glBindBuffer(GL_COPY_READ_BUFFER, l->buf[LAYOUT_B_DISP]);
     glGetBufferSubData(GL_COPY_READ_BUFFER, 0, (GLsizeiptr)l->n * 16, disp4);
@@ -770,7 +779,8 @@ int layout_step(layout *l, int steps)
         layout_consts c;
         layout_debug_consts(l, &c);
         ensure(l, LAYOUT_B_PARTIAL, (size_t)groups * 4, 0);
-        forces(l, &c);
+        if (!forces(l, &c))
+            break;
         bind_all(l);
         run(l, P_MOVE, l->cpu_raster ? groups : n);
         glMemoryBarrier(GL_BUFFER_UPDATE_BARRIER_BIT);
