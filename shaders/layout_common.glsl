@@ -28,6 +28,15 @@ layout(std140, binding = LAYOUT_B_CONSTS) uniform Consts {
 
 uint level_offset(uint l) { return level_offset4[l >> 2u][l & 3u]; }
 
+// The items [x, y) of `count` that this invocation walks serially, block
+// gl_GlobalInvocationID.x of LAYOUT_SCAN_BLOCK (barrier-free passes); empty
+// when x >= y.
+uvec2 serial_block(uint count)
+{
+    uint base = gl_GlobalInvocationID.x * LAYOUT_SCAN_BLOCK;
+    return uvec2(base, min(base + LAYOUT_SCAN_BLOCK, count));
+}
+
 uint hash32(uint x)
 {
     x ^= x >> 16;

@@ -50,12 +50,11 @@ layout(location = LAYOUT_U_LEVEL) uniform uint u_level;
 // merges with atomics: no barriers (min and max are exact in any order).
 void main()
 {
-    uint base = gl_GlobalInvocationID.x * LAYOUT_SCAN_BLOCK;
-    if (base >= N)
+    uvec2 r = serial_block(N);
+    if (r.x >= r.y)
         return;
-    uint end = min(base + LAYOUT_SCAN_BLOCK, N);
-    vec3 lo = pos[base].xyz, hi = lo;
-    for (uint i = base + 1u; i < end; i++) {
+    vec3 lo = pos[r.x].xyz, hi = lo;
+    for (uint i = r.x + 1u; i < r.y; i++) {
         vec3 p = pos[i].xyz;
         lo = min(lo, p);
         hi = max(hi, p);
@@ -86,12 +85,12 @@ void main()
 // its occupied cells.
 void main()
 {
-    uint b = gl_GlobalInvocationID.x, base = b * LAYOUT_SCAN_BLOCK;
-    if (base >= u_count)
+    uint b = gl_GlobalInvocationID.x;
+    uvec2 r = serial_block(u_count);
+    if (r.x >= r.y)
         return;
-    uint end = min(base + LAYOUT_SCAN_BLOCK, u_count);
     uint acc = 0u, used = 0u;
-    for (uint q = base; q < end; q++) {
+    for (uint q = r.x; q < r.y; q++) {
         uint v = cells[2u * q + 1u];
         cells[2u * q] = acc;
         acc += v;
@@ -124,12 +123,12 @@ void main()
 // cells into the list occ[1..], in cell order.
 void main()
 {
-    uint b = gl_GlobalInvocationID.x, base = b * LAYOUT_SCAN_BLOCK;
-    if (base >= u_count)
+    uint b = gl_GlobalInvocationID.x;
+    uvec2 r = serial_block(u_count);
+    if (r.x >= r.y)
         return;
-    uint end = min(base + LAYOUT_SCAN_BLOCK, u_count);
     uint add = blocksum[2u * b], at = 1u + blocksum[2u * b + 1u];
-    for (uint q = base; q < end; q++) {
+    for (uint q = r.x; q < r.y; q++) {
         cells[2u * q] += add;
         if (cells[2u * q + 1u] != 0u)
             occ[at++] = q;

@@ -40,14 +40,13 @@ float move_node(uint i)
 // a workgroup-wide tree would cost a barrier per level.
 void main()
 {
-    uint b = gl_GlobalInvocationID.x, base = b * LAYOUT_SCAN_BLOCK;
-    if (base >= N)
+    uvec2 r = serial_block(N);
+    if (r.x >= r.y)
         return;
-    uint end = min(base + LAYOUT_SCAN_BLOCK, N);
     float moved = 0.0;
-    for (uint i = base; i < end; i++)
+    for (uint i = r.x; i < r.y; i++)
         moved += move_node(i);
-    partial[b] = moved;
+    partial[gl_GlobalInvocationID.x] = moved;
 }
 #else
 shared float acc[LAYOUT_WG];
