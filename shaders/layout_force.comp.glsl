@@ -5,23 +5,25 @@
 // SPRINGS: springs and gravity after GRID, nodes in degree order.
 layout(local_size_x = LAYOUT_WG) in;
 
-layout(std430, binding = LAYOUT_B_POS) readonly buffer Pos { vec4 pos[]; };
+RO_VEC4(LAYOUT_B_POS, Pos, pos);
 #ifdef SPRINGS
 layout(std430, binding = LAYOUT_B_DISP) buffer Disp { vec4 disp[]; };
-layout(std430, binding = LAYOUT_B_ORDER) readonly buffer Order { uint order[]; };
+RO_UINT(LAYOUT_B_ORDER, Order, order);
 #else
 layout(std430, binding = LAYOUT_B_DISP) writeonly buffer Disp { vec4 disp[]; };
 #endif
-layout(std430, binding = LAYOUT_B_CSR_OFF) readonly buffer CsrOff { uvec2 csr_off[]; };
-layout(std430, binding = LAYOUT_B_CSR_ADJ) readonly buffer CsrAdj { uvec2 csr_adj[]; };
+RO_UVEC2(LAYOUT_B_CSR_OFF, CsrOff, csr_off);
+RO_UVEC2(LAYOUT_B_CSR_ADJ, CsrAdj, csr_adj);
 #ifdef FAR
-layout(std430, binding = LAYOUT_B_CELLSUM) buffer CellSum { vec4 cellsum[]; };
-layout(std430, binding = LAYOUT_B_OCC) readonly buffer Occ { uint occ[]; };
+// Writes this level's expansions; reads what earlier passes wrote
+layout(std430, binding = LAYOUT_B_CELLSUM) writeonly buffer CellSum { vec4 cellsum[]; };
+RO_VEC4(LAYOUT_B_CELLSUM, CellSumIn, cellsum_in);
+RO_UINT(LAYOUT_B_OCC, Occ, occ);
 #elif defined(GRID)
 layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; }; // [3]: sampled near pairs
-layout(std430, binding = LAYOUT_B_CELLS) readonly buffer Cells { uint cells[]; };
-layout(std430, binding = LAYOUT_B_SPOS) readonly buffer Spos { vec4 spos[]; };
-layout(std430, binding = LAYOUT_B_CELLSUM) readonly buffer CellSum { vec4 cellsum[]; };
+RO_UVEC2(LAYOUT_B_CELLS, Cells, cells);
+RO_VEC4(LAYOUT_B_SPOS, Spos, spos);
+RO_VEC4(LAYOUT_B_CELLSUM, CellSumIn, cellsum_in);
 #elif defined(EXACT) && !defined(NO_TILE)
 shared vec4 tile[LAYOUT_WG];
 #endif
@@ -29,13 +31,13 @@ shared vec4 tile[LAYOUT_WG];
 void spring(inout vec3 f, vec3 pi, uvec2 a)
 {
 #if LAYOUT_DIMS == 2u
-    precise vec2 d = pi.xy - pos[a.x].xy;
+    precise vec2 d = pi.xy - AT4(pos, a.x).xy;
     precise float dist = sqrt(d.x * d.x + d.y * d.y);
     dist = max(dist, MIN_DIST);
     precise float s = uintBitsToFloat(a.y) * dist * INV_K;
     f.xy -= d * s;
 #else
-    precise vec3 d = pi - pos[a.x].xyz;
+    precise vec3 d = pi - AT4(pos, a.x).xyz;
     precise float dist = sqrt(d.x * d.x + d.y * d.y + d.z * d.z);
     dist = max(dist, MIN_DIST);
     precise float s = uintBitsToFloat(a.y) * dist * INV_K;
@@ -45,14 +47,14 @@ void spring(inout vec3 f, vec3 pi, uvec2 a)
 
 void springs_and_gravity(inout vec3 f, vec3 pi, uint i)
 {
-    uvec2 r = csr_off[i];
+    uvec2 r = AT2(csr_off, i);
     uint e = r.x, end = r.x + r.y;
     // four at a time: less loop overhead, same order
     for (; e + 3u < end; e += 4u)
         for (uint u = 0u; u < 4u; u++)
-            spring(f, pi, csr_adj[e + u]);
+            spring(f, pi, AT2(csr_adj, e + u));
     for (; e < end; e++)
-        spring(f, pi, csr_adj[e]);
+        spring(f, pi, AT2(csr_adj, e));
     precise vec3 g = (pi - center.xyz) * GRAVITY;
     f -= g;
 }
@@ -62,12 +64,12 @@ void springs_and_gravity(inout vec3 f, vec3 pi, uint i)
 vec3 expand(uint at, vec3 d)
 {
 #if LAYOUT_DIMS == 2u
-    vec4 e0 = cellsum[at], e1 = cellsum[at + 1u];
+    vec4 e0 = AT4(cellsum_in, at), e1 = AT4(cellsum_in, at + 1u);
     precise float fx = e0.x + (e1.x * d.x + e1.y * d.y);
     precise float fy = e0.y + (e1.y * d.x + e1.w * d.y);
     return vec3(fx, fy, 0.0);
 #else
-    vec4 e0 = cellsum[at], e1 = cellsum[at + 1u], e2 = cellsum[at + 2u];
+    vec4 e0 = AT4(cellsum_in, at), e1 = AT4(cellsum_in, at + 1u), e2 = AT4(cellsum_in, at + 2u);
     precise float fx = e0.x + (e1.x * d.x + e1.y * d.y + e1.z * d.z);
     precise float fy = e0.y + (e1.y * d.x + e1.w * d.y + e2.x * d.z);
     precise float fz = e0.z + (e1.z * d.x + e2.x * d.y + e2.y * d.z);
@@ -108,7 +110,7 @@ void il_terms(uint lv, ivec3 cm, vec3 x0, inout vec3 F, inout vec3 Ja, inout vec
                     ivec3 qq = ivec3(x, y, z);
                     ivec3 dd = abs(qq - cm);
                     if (max(dd.x, max(dd.y, dd.z)) > 1)
-                        far_term(F, Ja, Jb, x0, cellsum[off + cell_index(uvec3(qq), 4u)]);
+                        far_term(F, Ja, Jb, x0, AT4(cellsum_in, off + cell_index(uvec3(qq), 4u)));
                 }
         return;
     }
@@ -119,7 +121,7 @@ void il_terms(uint lv, ivec3 cm, vec3 x0, inout vec3 F, inout vec3 Ja, inout vec
     for (int t = 0; t < 27; t++) {
         ivec2 q = cm.xy + il_offset(t, cm.xy & 1);
         if (q.x >= 0 && q.y >= 0 && q.x < int(s) && q.y < int(s))
-            far_term(F, Ja, Jb, x0, cellsum[off + uint(q.x) + s * uint(q.y)]);
+            far_term(F, Ja, Jb, x0, AT4(cellsum_in, off + uint(q.x) + s * uint(q.y)));
     }
 #else
     ivec3 pc = cm >> 1;
@@ -136,7 +138,7 @@ void il_terms(uint lv, ivec3 cm, vec3 x0, inout vec3 F, inout vec3 Ja, inout vec
                             ivec3 qq = 2 * pn + ivec3(dx, dy, dz);
                             ivec3 dd = abs(qq - cm);
                             if (max(dd.x, max(dd.y, dd.z)) > 1)
-                                far_term(F, Ja, Jb, x0, cellsum[off + cell_index(uvec3(qq), s)]);
+                                far_term(F, Ja, Jb, x0, AT4(cellsum_in, off + cell_index(uvec3(qq), s)));
                         }
             }
 #endif
@@ -155,13 +157,13 @@ void main()
     uint s = SIDE >> l;
     uint q = gl_GlobalInvocationID.x;
     if (l == 0u) {
-        if (q >= occ[0])
+        if (q >= AT1(occ, 0))
             return;
-        q = occ[1u + q];
+        q = AT1(occ, 1u + q);
     } else if (q >= (DIMS == 3u ? s * s * s : s * s))
         return;
     uint g = level_offset(l) + q;
-    vec4 c = cellsum[g];
+    vec4 c = AT4(cellsum_in, g);
     if (c.w == 0.0)
         return;
     vec3 x0 = c.xyz;
@@ -172,8 +174,8 @@ void main()
     if (top < LEVELS) {
         uint ag = level_offset(top) + cell_index(uvec3(cm >> int(top - l)), SIDE >> top);
         uint at = far_offset() + 3u * ag;
-        F = expand(at, x0 - cellsum[ag].xyz);
-        vec4 e1 = cellsum[at + 1u], e2 = cellsum[at + 2u];
+        F = expand(at, x0 - AT4(cellsum_in, ag).xyz);
+        vec4 e1 = AT4(cellsum_in, at + 1u), e2 = AT4(cellsum_in, at + 2u);
         Ja = e1.xyz;
         Jb = vec3(e1.w, e2.xy);
     }
@@ -192,22 +194,22 @@ void main()
     // CPU rasterizers (llvmpipe) pay for every barrier; their caches do the tiling
     if (i >= N)
         return;
-    vec3 pi = pos[i].xyz;
+    vec3 pi = AT4(pos, i).xyz;
     vec3 f = vec3(0.0);
     uint close = 0u;
     for (uint j = 0u; j < N; j++)
-        pair(f, close, pi, pos[j].xyz);
+        pair(f, close, pi, AT4(pos, j).xyz);
     for (uint j = 0u; j < (close > 1u ? N : 0u); j++)
-        pair_kick(f, pi, pos[j].xyz, i, j);
+        pair_kick(f, pi, AT4(pos, j).xyz, i, j);
 #elif defined(EXACT)
     bool live = i < N;
-    vec3 pi = live ? pos[i].xyz : vec3(0.0);
+    vec3 pi = live ? AT4(pos, i).xyz : vec3(0.0);
     vec3 f = vec3(0.0);
     uint close = 0u;
     uint lid = gl_LocalInvocationID.x;
     for (uint base = 0u; base < N; base += LAYOUT_WG) {
         uint j = base + lid;
-        tile[lid] = j < N ? pos[j] : vec4(0.0);
+        tile[lid] = j < N ? AT4(pos, j) : vec4(0.0);
         barrier();
         uint cnt = min(uint(LAYOUT_WG), N - base);
         if (live)
@@ -218,7 +220,7 @@ void main()
     if (!live)
         return;
     for (uint j = 0u; j < (close > 1u ? N : 0u); j++)
-        pair_kick(f, pi, pos[j].xyz, i, j);
+        pair_kick(f, pi, AT4(pos, j).xyz, i, j);
 #else
     if (i >= N)
         return;
@@ -226,7 +228,7 @@ void main()
     // group then share their interaction lists and near blocks, so loops run
     // the same trip counts and loads hit the same cells. Each node's own sum
     // is unchanged (the CPU reference keeps node order).
-    vec4 me = spos[i];
+    vec4 me = AT4(spos, i);
     i = floatBitsToUint(me.w);
     vec3 pi = me.xyz;
     vec3 f = vec3(0.0);
@@ -237,7 +239,7 @@ void main()
     // everything outside our 3^d block: our finest cell's local expansion
     {
         uint q = cell_index(uvec3(c0), SIDE);
-        f = expand(far_offset() + 3u * q, pi - cellsum[q].xyz);
+        f = expand(far_offset() + 3u * q, pi - AT4(cellsum_in, q).xyz);
     }
     // near: particles of our 3^d block, by cell then id. The three cells of
     // a row are consecutive in the sorted order: one range per row, read
@@ -253,24 +255,25 @@ void main()
                     continue;
                 uint qa = cell_index(uvec3(max(c0.x - 1, 0), y, z), SIDE);
                 uint qb = cell_index(uvec3(min(c0.x + 1, side - 1), y, z), SIDE);
-                uint st = cells[2u * qa], en = cells[2u * qb] + cells[2u * qb + 1u];
+                uvec2 cb = AT2(cells, qb);
+                uint st = AT2(cells, qa).x, en = cb.x + cb.y;
                 if (pass == 0) {
                     near += en - st;
                     // four at a time: less loop overhead, same order
                     uint k = st;
                     for (; k + 3u < en; k += 4u) {
-                        vec3 a = spos[k].xyz, b = spos[k + 1u].xyz;
-                        vec3 c = spos[k + 2u].xyz, d = spos[k + 3u].xyz;
+                        vec3 a = AT4(spos, k).xyz, b = AT4(spos, k + 1u).xyz;
+                        vec3 c = AT4(spos, k + 2u).xyz, d = AT4(spos, k + 3u).xyz;
                         pair(f, close, pi, a);
                         pair(f, close, pi, b);
                         pair(f, close, pi, c);
                         pair(f, close, pi, d);
                     }
                     for (; k < en; k++)
-                        pair(f, close, pi, spos[k].xyz);
+                        pair(f, close, pi, AT4(spos, k).xyz);
                 } else
                     for (uint k = st; k < en; k++) {
-                        vec4 pj = spos[k];
+                        vec4 pj = AT4(spos, k);
                         pair_kick(f, pi, pj.xyz, i, floatBitsToUint(pj.w));
                     }
             }
@@ -294,9 +297,9 @@ void main()
     uint k = gl_GlobalInvocationID.x;
     if (k >= N)
         return;
-    uint i = order[k];
+    uint i = AT1(order, k);
     vec3 f = disp[i].xyz;
-    springs_and_gravity(f, pos[i].xyz, i);
+    springs_and_gravity(f, AT4(pos, i).xyz, i);
     disp[i] = vec4(f, 0.0);
 }
 #endif

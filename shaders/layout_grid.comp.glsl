@@ -14,23 +14,29 @@
 layout(local_size_x = LAYOUT_WG) in;
 
 #if defined(K_BBOX) || defined(K_COUNT) || defined(K_CELLSUM_FINE)
-layout(std430, binding = LAYOUT_B_POS) readonly buffer Pos { vec4 pos[]; };
+RO_VEC4(LAYOUT_B_POS, Pos, pos);
 #endif
 #if defined(K_BBOX) || defined(K_COUNT)
 layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; };
 #endif
-#if defined(K_COUNT) || defined(K_SCATTER)
-layout(std430, binding = LAYOUT_B_NODE_CELL) buffer NodeCell { uvec2 node_cell[]; };
+#ifdef K_COUNT
+layout(std430, binding = LAYOUT_B_NODE_CELL) writeonly buffer NodeCell { uvec2 node_cell[]; };
+#elif defined(K_SCATTER)
+RO_UVEC2(LAYOUT_B_NODE_CELL, NodeCell, node_cell);
 #endif
-#if !defined(K_BBOX) && !defined(K_CELLSUM_LEVEL)
+#if defined(K_COUNT) || defined(K_SCAN_LOCAL) || defined(K_SCAN_ADD)
 layout(std430, binding = LAYOUT_B_CELLS) buffer Cells { uint cells[]; };
+#elif defined(K_SCATTER) || defined(K_CELLSUM_FINE)
+RO_UVEC2(LAYOUT_B_CELLS, Cells, cells); // first sorted slot, node count
 #endif
 #if defined(K_SCAN_LOCAL) || defined(K_SCAN_BLOCKS) || defined(K_SCAN_ADD)
 layout(std430, binding = LAYOUT_B_BLOCKSUM) buffer BlockSum { uint blocksum[]; }; // 2 per block
 layout(location = LAYOUT_U_COUNT) uniform uint u_count;
 #endif
-#if defined(K_SCAN_BLOCKS) || defined(K_SCAN_ADD) || defined(K_CELLSUM_FINE)
+#if defined(K_SCAN_BLOCKS) || defined(K_SCAN_ADD)
 layout(std430, binding = LAYOUT_B_OCC) buffer Occ { uint occ[]; }; // count, then occupied cells
+#elif defined(K_CELLSUM_FINE)
+RO_UINT(LAYOUT_B_OCC, Occ, occ);
 #endif
 #if defined(K_SCATTER) || defined(K_CELLSUM_FINE)
 layout(std430, binding = LAYOUT_B_SORTED) buffer Sorted { uint sorted_ids[]; };
@@ -39,9 +45,10 @@ layout(std430, binding = LAYOUT_B_SORTED) buffer Sorted { uint sorted_ids[]; };
 layout(std430, binding = LAYOUT_B_SPOS) writeonly buffer Spos { vec4 spos[]; };
 #endif
 #if defined(K_CELLSUM_FINE) || defined(K_CELLSUM_LEVEL)
-layout(std430, binding = LAYOUT_B_CELLSUM) buffer CellSum { vec4 cellsum[]; };
+layout(std430, binding = LAYOUT_B_CELLSUM) writeonly buffer CellSum { vec4 cellsum[]; };
 #endif
 #ifdef K_CELLSUM_LEVEL
+RO_VEC4(LAYOUT_B_CELLSUM, CellSumIn, cellsum_in); // the finer level, summed by the pass before
 layout(location = LAYOUT_U_LEVEL) uniform uint u_level;
 #endif
 
@@ -53,9 +60,9 @@ void main()
     uvec2 r = serial_block(N);
     if (r.x >= r.y)
         return;
-    vec3 lo = pos[r.x].xyz, hi = lo;
+    vec3 lo = AT4(pos, r.x).xyz, hi = lo;
     for (uint i = r.x + 1u; i < r.y; i++) {
-        vec3 p = pos[i].xyz;
+        vec3 p = AT4(pos, i).xyz;
         lo = min(lo, p);
         hi = max(hi, p);
     }
@@ -74,7 +81,7 @@ void main()
         return;
     vec3 lo = vec3(key_float(bbox[0]), key_float(bbox[1]), key_float(bbox[2]));
     vec3 hi = vec3(key_float(bbox[4]), key_float(bbox[5]), key_float(bbox[6]));
-    uint q = cell_index(grid_coords(pos[i].xyz, lo, grid_log2h(lo, hi)), SIDE);
+    uint q = cell_index(grid_coords(AT4(pos, i).xyz, lo, grid_log2h(lo, hi)), SIDE);
     node_cell[i] = uvec2(q, atomicAdd(cells[2u * q + 1u], 1u));
 }
 #endif
@@ -142,8 +149,8 @@ void main()
     uint i = gl_GlobalInvocationID.x;
     if (i >= N)
         return;
-    uvec2 cs = node_cell[i];
-    sorted_ids[cells[2u * cs.x] + cs.y] = i;
+    uvec2 cs = AT2(node_cell, i);
+    sorted_ids[AT2(cells, cs.x).x + cs.y] = i;
 }
 #endif
 
@@ -152,10 +159,11 @@ void main()
 void main()
 {
     uint k = gl_GlobalInvocationID.x;
-    if (k >= occ[0])
+    if (k >= AT1(occ, 0))
         return;
-    uint q = occ[1u + k];
-    uint st = cells[2u * q], cnt = cells[2u * q + 1u];
+    uint q = AT1(occ, 1u + k);
+    uvec2 sc = AT2(cells, q);
+    uint st = sc.x, cnt = sc.y;
     for (uint a = st + 1u; a < st + cnt; a++) {
         uint v = sorted_ids[a];
         uint b = a;
@@ -168,7 +176,7 @@ void main()
     precise vec4 s = vec4(0.0);
     for (uint k = st; k < st + cnt; k++) {
         uint id = sorted_ids[k];
-        vec3 p = pos[id].xyz;
+        vec3 p = AT4(pos, id).xyz;
         spos[k] = vec4(p, uintBitsToFloat(id));
         s += vec4(p, 1.0);
     }
@@ -189,7 +197,7 @@ void main()
     for (uint dz = 0u; dz < (DIMS == 3u ? 2u : 1u); dz++)
         for (uint dy = 0u; dy < 2u; dy++)
             for (uint dx = 0u; dx < 2u; dx++) {
-                vec4 c = cellsum[src + 2u * x + dx + cs * (2u * y + dy + cs * (2u * z + dz))];
+                vec4 c = AT4(cellsum_in, src + 2u * x + dx + cs * (2u * y + dy + cs * (2u * z + dz)));
                 acc += vec4(c.xyz * c.w, c.w);
             }
     cellsum[level_offset(u_level) + q] = acc.w > 0.0 ? vec4(acc.xyz / acc.w, acc.w) : vec4(0.0);

@@ -6,23 +6,23 @@
 layout(local_size_x = LAYOUT_WG) in;
 
 layout(std430, binding = LAYOUT_B_POS) buffer Pos { vec4 pos[]; };
-layout(std430, binding = LAYOUT_B_DISP) readonly buffer Disp { vec4 disp[]; };
-layout(std430, binding = LAYOUT_B_FLAGS) readonly buffer Flags { uint flags[]; };
-layout(std430, binding = LAYOUT_B_CSR_OFF) readonly buffer CsrOff { uvec2 csr_off[]; };
+RO_VEC4(LAYOUT_B_DISP, Disp, disp);
+RO_UINT(LAYOUT_B_FLAGS, Flags, flags);
+RO_UVEC2(LAYOUT_B_CSR_OFF, CsrOff, csr_off);
 layout(std430, binding = LAYOUT_B_PARTIAL) writeonly buffer Partial { float partial[]; };
 
 // Moves node i; returns its squared move.
 float move_node(uint i)
 {
-    if ((flags[i] & 1u) != 0u)
+    if ((AT1(flags, i) & 1u) != 0u)
         return 0.0;
-    vec3 d = disp[i].xyz;
+    vec3 d = AT4(disp, i).xyz;
     precise float len = sqrt(d.x * d.x + d.y * d.y + d.z * d.z);
     float s;
     if (NX != 0u)
         s = TEMP / max(len, 0.01);
     else {
-        float eta = LAYOUT_STEP / (1.0 + float(csr_off[i].y));
+        float eta = LAYOUT_STEP / (1.0 + float(AT2(csr_off, i).y));
         precise float step = eta * len;
         s = step > TEMP ? TEMP / len : eta;
     }

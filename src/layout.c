@@ -41,6 +41,8 @@ enum { NBUF = LAYOUT_B_ORDER + 1 };
 struct layout {
     layout_params p;
     bool cpu_raster; /* llvmpipe and the like: kernels built with NO_TILE */
+    bool tex;        /* kernels read through buffer textures (layout_gpu.h) */
+    GLint tex_max;   /* GL_MAX_TEXTURE_BUFFER_SIZE, texels */
     bool order_stale; /* degrees changed since upload_order() */
     layout_schedule sched;
     bool started, paused;
@@ -49,6 +51,7 @@ struct layout {
     GLuint ubo;
     GLuint buf[NBUF];
     size_t bytes[NBUF];
+    GLuint tex_name[NBUF], tex_buf[NBUF]; /* a buffer texture per buffer; the buffer it views */
     /* CPU side of the adjacency: CSR with slack (see layout.h) */
     uint32_t node_cap;          /* allocated length of off/deg/room/pinned */
     uint32_t *off, *deg, *room; /* per node: first entry, entries, room */
@@ -72,11 +75,22 @@ static bool cpu_rasterizer(void)
     return r && (strstr(r, "llvmpipe") || strstr(r, "softpipe") || strstr(r, "SwiftShader"));
 }
 
-static GLuint build(int k, int dims, bool no_tile)
+/* The texel format of each buffer's texture view: 0 where no kernel reads
+ * it as a texture (written in the same pass, or not read by the solver). */
+static const GLenum tex_format[NBUF] = {
+    [LAYOUT_B_POS] = GL_RGBA32F, [LAYOUT_B_DISP] = GL_RGBA32F, [LAYOUT_B_CSR_OFF] = GL_RG32UI,
+    [LAYOUT_B_CSR_ADJ] = GL_RG32UI, [LAYOUT_B_FLAGS] = GL_R32UI, [LAYOUT_B_NODE_CELL] = GL_RG32UI,
+    [LAYOUT_B_CELLS] = GL_RG32UI, [LAYOUT_B_CELLSUM] = GL_RGBA32F, [LAYOUT_B_PLACE] = GL_RG32UI,
+    [LAYOUT_B_OCC] = GL_R32UI, [LAYOUT_B_SPOS] = GL_RGBA32F, [LAYOUT_B_ORDER] = GL_R32UI,
+};
+
+static size_t texel_bytes(GLenum f) { return f == GL_RGBA32F ? 16 : f == GL_RG32UI ? 8 : 4; }
+
+static GLuint build(int k, int dims, bool no_tile, bool tex)
 {
-    char defs[1600];
+    char defs[1700];
     snprintf(defs, sizeof defs,
-             "#version 430\n%s#define %s 1\n#define LAYOUT_DIMS %du\n#define LAYOUT_WG %du\n#define LAYOUT_SCAN_BLOCK %du\n"
+             "#version 430\n%s%s#define %s 1\n#define LAYOUT_DIMS %du\n#define LAYOUT_WG %du\n#define LAYOUT_SCAN_BLOCK %du\n"
              "#define LAYOUT_B_CONSTS %d\n#define LAYOUT_B_POS %d\n#define LAYOUT_B_EDGES %d\n"
              "#define LAYOUT_B_DISP %d\n#define LAYOUT_B_CSR_OFF %d\n#define LAYOUT_B_CSR_ADJ %d\n"
              "#define LAYOUT_B_FLAGS %d\n#define LAYOUT_B_BBOX %d\n#define LAYOUT_B_NODE_CELL %d\n"
@@ -84,7 +98,7 @@ static GLuint build(int k, int dims, bool no_tile)
              "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n#define LAYOUT_B_OCC %d\n#define LAYOUT_B_SPOS %d\n#define LAYOUT_B_ORDER %d\n"
              "#define LAYOUT_U_LEVEL %d\n#define LAYOUT_U_COUNT %d\n#define LAYOUT_U_RADIUS %d\n"
              "#define LAYOUT_STEP %#.9g\n#define LAYOUT_SAMPLE %du\n#define LAYOUT_FAR_TOP %du\n",
-             no_tile ? "#define NO_TILE 1\n" : "", kernels[k].define, dims, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
+             no_tile ? "#define NO_TILE 1\n" : "", tex ? "#define LAYOUT_TEX 1\n" : "", kernels[k].define, dims, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
              LAYOUT_B_EDGES, LAYOUT_B_DISP, LAYOUT_B_CSR_OFF, LAYOUT_B_CSR_ADJ, LAYOUT_B_FLAGS,
              LAYOUT_B_BBOX, LAYOUT_B_NODE_CELL, LAYOUT_B_CELLS, LAYOUT_B_SORTED, LAYOUT_B_CELLSUM,
              LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_B_OCC, LAYOUT_B_SPOS, LAYOUT_B_ORDER, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
@@ -147,6 +161,7 @@ static void ensure(layout *l, int b, size_t need, size_t keep)
         glDeleteBuffers(1, &l->buf[b]);
     l->buf[b] = nb;
     l->bytes[b] = sz;
+    l->tex_buf[b] = 0; /* bind_all() points the texture at the new buffer */
 }
 
 static void upload(layout *l, int b, size_t offset, size_t bytes, const void *data)
@@ -166,12 +181,54 @@ static void clear_u32(layout *l, int b, size_t offset, size_t bytes)
                          GL_RED_INTEGER, GL_UNSIGNED_INT, NULL);
 }
 
+/* Builds every kernel, reading through buffer textures or not; keeps the
+ * old programs if one fails. */
+static bool build_all(layout *l, bool tex)
+{
+    GLuint prog[P_N] = {0};
+    for (int k = 0; k < P_N; k++)
+        if (!(prog[k] = build(k, l->p.dims, l->cpu_raster, tex))) {
+            for (int j = 0; j < k; j++)
+                glDeleteProgram(prog[j]);
+            return false;
+        }
+    for (int k = 0; k < P_N; k++) {
+        if (l->prog[k])
+            glDeleteProgram(l->prog[k]);
+        l->prog[k] = prog[k];
+    }
+    l->tex = tex;
+    return true;
+}
+
 static void bind_all(layout *l)
 {
     glBindBufferBase(GL_UNIFORM_BUFFER, LAYOUT_B_CONSTS, l->ubo);
     for (int b = 0; b < NBUF; b++)
         if (l->buf[b])
             glBindBufferBase(GL_SHADER_STORAGE_BUFFER, (GLuint)b, l->buf[b]);
+    if (!l->tex)
+        return;
+    for (int b = 0; b < NBUF; b++)
+        if (tex_format[b] && l->buf[b] && l->bytes[b] / texel_bytes(tex_format[b]) > (size_t)l->tex_max) {
+            /* too long for a buffer texture: read storage buffers from now on */
+            if (!build_all(l, false))
+                log_error("layout: cannot rebuild the kernels for %zu-byte buffers", l->bytes[b]);
+            return;
+        }
+    for (int b = 0; b < NBUF; b++) {
+        if (!tex_format[b] || !l->buf[b])
+            continue;
+        if (!l->tex_name[b])
+            glGenTextures(1, &l->tex_name[b]);
+        glActiveTexture(GL_TEXTURE0 + (GLenum)b);
+        glBindTexture(GL_TEXTURE_BUFFER, l->tex_name[b]);
+        if (l->tex_buf[b] != l->buf[b]) {
+            glTexBuffer(GL_TEXTURE_BUFFER, tex_format[b], l->buf[b]);
+            l->tex_buf[b] = l->buf[b];
+        }
+    }
+    glActiveTexture(GL_TEXTURE0);
 }
 
 /* IPVIZ_LAYOUT_PROFILE=1: glFinish after every pass and sum its time per kernel */
@@ -218,7 +275,7 @@ static void run(layout *l, int k, uint32_t items)
     prof(-1);
     glUseProgram(l->prog[k]);
     glDispatchCompute((items + LAYOUT_WG - 1) / LAYOUT_WG, 1, 1);
-    glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT);
+    glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT | GL_TEXTURE_FETCH_BARRIER_BIT);
     prof(k);
 }
 
@@ -249,11 +306,16 @@ layout *layout_create(const layout_params *params)
         free(l);
         return NULL;
     }
-    for (int k = 0; k < P_N; k++)
-        if (!(l->prog[k] = build(k, l->p.dims, l->cpu_raster))) {
-            layout_destroy(l);
-            return NULL;
-        }
+    glGetIntegerv(GL_MAX_TEXTURE_BUFFER_SIZE, &l->tex_max);
+    /* IPVIZ_LAYOUT_TEX_MAX=N: a smaller limit, so that the tests cover the
+     * storage-buffer kernels and the switch to them */
+    const char *tm = getenv("IPVIZ_LAYOUT_TEX_MAX");
+    if (tm && atol(tm) >= 0 && atol(tm) < l->tex_max)
+        l->tex_max = (GLint)atol(tm);
+    if (!build_all(l, l->tex_max > 0)) {
+        layout_destroy(l);
+        return NULL;
+    }
     glGenBuffers(1, &l->ubo);
     glBindBuffer(GL_UNIFORM_BUFFER, l->ubo);
     glBufferData(GL_UNIFORM_BUFFER, sizeof(layout_consts), NULL, GL_DYNAMIC_DRAW);
@@ -276,9 +338,12 @@ void layout_destroy(layout *l)
     for (int k = 0; k < P_N; k++)
         if (l->prog[k])
             glDeleteProgram(l->prog[k]);
-    for (int b = 0; b < NBUF; b++)
+    for (int b = 0; b < NBUF; b++) {
         if (l->buf[b])
             glDeleteBuffers(1, &l->buf[b]);
+        if (l->tex_name[b])
+            glDeleteTextures(1, &l->tex_name[b]);
+    }
     if (l->ubo)
         glDeleteBuffers(1, &l->ubo);
     free(l->off);
@@ -745,6 +810,8 @@ static bool forces(layout *l, const layout_consts *c)
     }
     return true;
 }
+
+bool layout_debug_textures(const layout *l) { return l->tex; }
 
 bool layout_debug_forces(layout *l, float *disp4)
 {

@@ -95,5 +95,7 @@ bool layout_exact(const layout *l);
  * displacements it would apply (4 floats per node), without moving. */
 void layout_debug_consts(const layout *l, layout_consts *c);
 bool layout_debug_forces(layout *l, float *disp4);
+/* Whether the kernels read through buffer textures (layout_gpu.h). */
+bool layout_debug_textures(const layout *l);
 
 #endif

@@ -117,6 +117,21 @@ static void determinism(layout_params p, uint32_t n, uint32_t m_want)
     free(e);
 }
 
+/* Under a 2048-texel limit the kernels start on buffer textures and switch
+ * to storage buffers once a 3000-node graph arrives. */
+static void switch_to_storage(void)
+{
+    uint32_t *e = NULL, n = 3000;
+    uint32_t m = tg_graph(n, 7000, 3, &e);
+    layout *g = layout_create(&(layout_params){.repulsion = LAYOUT_REPULSION_GRID});
+    CHECK(g && layout_debug_textures(g));
+    CHECK(g && layout_append(g, n, m, e, NULL));
+    CHECK_INT(g ? layout_step(g, 1) : 0, 1);
+    CHECK(g && !layout_debug_textures(g));
+    layout_destroy(g);
+    free(e);
+}
+
 int main(void)
 {
     test_require_gl();
@@ -140,6 +155,18 @@ int main(void)
     compare_clump("exact 3d tiled, 60 coincident",
                   (layout_params){.repulsion = LAYOUT_REPULSION_EXACT, .dims = 3}, 300, 700, false, 60);
     unsetenv("IPVIZ_LAYOUT_TILE");
+    /* storage-buffer reads (layout_gpu.h): from the start, and switched to
+     * when the 3000-node buffers outgrow a 2048-texel limit */
+    setenv("IPVIZ_LAYOUT_TEX_MAX", "0", 1);
+    compare_clump("grid 2d, storage buffers", (layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 3000,
+                  7000, false, 60);
+    compare("exact 3d, storage buffers", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT, .dims = 3},
+            300, 700, false);
+    setenv("IPVIZ_LAYOUT_TEX_MAX", "2048", 1);
+    switch_to_storage();
+    compare("grid 3d, switched to storage buffers",
+            (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .dims = 3}, 3000, 7000, false);
+    unsetenv("IPVIZ_LAYOUT_TEX_MAX");
     determinism((layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 1000, 2500);
     determinism((layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 5000, 12000);
     return test_result();
