@@ -5,15 +5,17 @@
 // SPRINGS: springs and gravity after GRID, nodes in degree order.
 layout(local_size_x = LAYOUT_WG) in;
 
+#if defined(EXACT) || defined(SPRINGS)
 RO_VEC4(LAYOUT_B_POS, Pos, pos);
+RO_UVEC2(LAYOUT_B_CSR_OFF, CsrOff, csr_off);
+RO_UVEC2(LAYOUT_B_CSR_ADJ, CsrAdj, csr_adj);
+#endif
 #ifdef SPRINGS
 layout(std430, binding = LAYOUT_B_DISP) buffer Disp { vec4 disp[]; };
 RO_UINT(LAYOUT_B_ORDER, Order, order);
 #else
 layout(std430, binding = LAYOUT_B_DISP) writeonly buffer Disp { vec4 disp[]; };
 #endif
-RO_UVEC2(LAYOUT_B_CSR_OFF, CsrOff, csr_off);
-RO_UVEC2(LAYOUT_B_CSR_ADJ, CsrAdj, csr_adj);
 #ifdef FAR
 // Writes this level's expansions; reads what earlier passes wrote
 layout(std430, binding = LAYOUT_B_CELLSUM) writeonly buffer CellSum { vec4 cellsum[]; };
@@ -28,6 +30,7 @@ RO_VEC4(LAYOUT_B_CELLSUM, CellSumIn, cellsum_in);
 shared vec4 tile[LAYOUT_WG];
 #endif
 
+#if defined(EXACT) || defined(SPRINGS)
 void spring(inout vec3 f, vec3 pi, uvec2 a)
 {
 #if LAYOUT_DIMS == 2u
@@ -58,6 +61,7 @@ void springs_and_gravity(inout vec3 f, vec3 pi, uint i)
     precise vec3 g = (pi - center.xyz) * GRAVITY;
     f -= g;
 }
+#endif
 
 #if defined(FAR) || defined(GRID)
 // F + J d for the local expansion stored at cellsum[at .. at + 2].
@@ -186,7 +190,7 @@ void main()
     cellsum[at + 1u] = vec4(Ja, Jb.x);
     cellsum[at + 2u] = vec4(Jb.yz, 0.0, 0.0);
 }
-#elif !defined(SPRINGS)
+#elif defined(EXACT)
 void main()
 {
     uint i = gl_GlobalInvocationID.x;
@@ -221,7 +225,45 @@ void main()
         return;
     for (uint j = 0u; j < (close > 1u ? N : 0u); j++)
         pair_kick(f, pi, AT4(pos, j).xyz, i, j);
-#else
+#endif
+    springs_and_gravity(f, pi, i);
+    disp[i] = vec4(f, 0.0);
+}
+
+#elif defined(GRID)
+// The near block's sorted slots in row (oy, oz) of cell c0: the three cells
+// of a row are consecutive in the sorted order. Empty outside the grid.
+uvec2 near_row(ivec3 c0, int oy, int oz)
+{
+    int side = int(SIDE), zs = DIMS == 3u ? side : 1;
+    int y = c0.y + oy, z = c0.z + oz;
+    if (y < 0 || z < 0 || y >= side || z >= zs)
+        return uvec2(0u);
+    uint qa = cell_index(uvec3(max(c0.x - 1, 0), y, z), SIDE);
+    uint qb = cell_index(uvec3(min(c0.x + 1, side - 1), y, z), SIDE);
+    uvec2 cb = AT2(cells, qb);
+    return uvec2(AT2(cells, qa).x, cb.x + cb.y);
+}
+
+// The kicks that pair() left out for coincident pairs (rare: only where
+// close > 1, a node meeting itself once).
+void near_kicks(inout vec3 f, ivec3 c0, vec3 pi, uint i, uint close)
+{
+    int zr = DIMS == 3u ? 1 : 0;
+    for (int pass = 0; pass < (close > 1u ? 1 : 0); pass++)
+        for (int oz = -zr; oz <= zr; oz++)
+            for (int oy = -1; oy <= 1; oy++) {
+                uvec2 r = near_row(c0, oy, oz);
+                for (uint k = r.x; k < r.y; k++) {
+                    vec4 pj = AT4(spos, k);
+                    pair_kick(f, pi, pj.xyz, i, floatBitsToUint(pj.w));
+                }
+            }
+}
+
+void main()
+{
+    uint i = gl_GlobalInvocationID.x;
     if (i >= N)
         return;
     // Invocations walk the nodes in cell order: neighbouring lanes of a SIMD
@@ -241,48 +283,30 @@ void main()
         uint q = cell_index(uvec3(c0), SIDE);
         f = expand(far_offset() + 3u * q, pi - AT4(cellsum_in, q).xyz);
     }
-    // near: particles of our 3^d block, by cell then id. The three cells of
-    // a row are consecutive in the sorted order: one range per row, read
-    // from the sorted copy of the positions. Then the kicks for coincident
+    // near: particles of our 3^d block, by cell then id, one range of the
+    // sorted copy of the positions per row; then the kicks for coincident
     // pairs, if any (pair()).
-    int side = int(SIDE), zs = DIMS == 3u ? side : 1;
     uint near = 0u, close = 0u;
-    for (int pass = 0; pass < (close > 1u ? 2 : 1); pass++)
-        for (int oz = -zr; oz <= zr; oz++)
-            for (int oy = -1; oy <= 1; oy++) {
-                int y = c0.y + oy, z = c0.z + oz;
-                if (y < 0 || z < 0 || y >= side || z >= zs)
-                    continue;
-                uint qa = cell_index(uvec3(max(c0.x - 1, 0), y, z), SIDE);
-                uint qb = cell_index(uvec3(min(c0.x + 1, side - 1), y, z), SIDE);
-                uvec2 cb = AT2(cells, qb);
-                uint st = AT2(cells, qa).x, en = cb.x + cb.y;
-                if (pass == 0) {
-                    near += en - st;
-                    // four at a time: less loop overhead, same order
-                    uint k = st;
-                    for (; k + 3u < en; k += 4u) {
-                        vec3 a = AT4(spos, k).xyz, b = AT4(spos, k + 1u).xyz;
-                        vec3 c = AT4(spos, k + 2u).xyz, d = AT4(spos, k + 3u).xyz;
-                        pair(f, close, pi, a);
-                        pair(f, close, pi, b);
-                        pair(f, close, pi, c);
-                        pair(f, close, pi, d);
-                    }
-                    for (; k < en; k++)
-                        pair(f, close, pi, AT4(spos, k).xyz);
-                } else
-                    for (uint k = st; k < en; k++) {
-                        vec4 pj = AT4(spos, k);
-                        pair_kick(f, pi, pj.xyz, i, floatBitsToUint(pj.w));
-                    }
+    for (int oz = -zr; oz <= zr; oz++)
+        for (int oy = -1; oy <= 1; oy++) {
+            uvec2 r = near_row(c0, oy, oz);
+            near += r.y - r.x;
+            // four at a time: less loop overhead, same order
+            uint k = r.x;
+            for (; k + 3u < r.y; k += 4u) {
+                vec3 a = AT4(spos, k).xyz, b = AT4(spos, k + 1u).xyz;
+                vec3 c = AT4(spos, k + 2u).xyz, d = AT4(spos, k + 3u).xyz;
+                pair(f, close, pi, a);
+                pair(f, close, pi, b);
+                pair(f, close, pi, c);
+                pair(f, close, pi, d);
             }
+            for (; k < r.y; k++)
+                pair(f, close, pi, AT4(spos, k).xyz);
+        }
+    near_kicks(f, c0, pi, i, close);
     if (i % LAYOUT_SAMPLE == 0u)
         atomicAdd(bbox[3], near - 1u); // feeds layout_schedule_grid
-#endif
-#ifndef GRID
-    springs_and_gravity(f, pi, i);
-#endif
     disp[i] = vec4(f, 0.0);
 }
 #endif
