@@ -5,15 +5,17 @@
 //   K_SCAN_LOCAL, K_SCAN_BLOCKS, K_SCAN_ADD   exclusive prefix sum of counts,
 //                 and the list of occupied cells
 //   K_SCATTER     node ids into their cell's range
-//   K_CELLSUM_FINE sorts each occupied cell's ids (atomics gave a racy order),
-//                 sums xyz in id order (the same sums every run) into the
-//                 centre of mass and count, and copies the positions in
-//                 sorted order (id in w) for the near field
+//   K_RANK        copies the positions in cell order, then id order within
+//                 a cell (id in w), for the near field: each node's slot is
+//                 its rank among its cell's ids (the atomics of K_COUNT gave
+//                 a racy order), so no sort is needed
+//   K_CELLSUM_FINE sums each occupied cell's positions in that order (the
+//                 same sums every run) into its centre of mass and count
 //   K_CELLSUM_LEVEL centre of mass and count of each coarser cell from its
 //                 2^d children
 layout(local_size_x = LAYOUT_WG) in;
 
-#if defined(K_BBOX) || defined(K_COUNT) || defined(K_CELLSUM_FINE)
+#if defined(K_BBOX) || defined(K_COUNT) || defined(K_RANK)
 RO_VEC4(LAYOUT_B_POS, Pos, pos);
 #endif
 #if defined(K_BBOX) || defined(K_COUNT)
@@ -21,12 +23,12 @@ layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; };
 #endif
 #ifdef K_COUNT
 layout(std430, binding = LAYOUT_B_NODE_CELL) writeonly buffer NodeCell { uvec2 node_cell[]; };
-#elif defined(K_SCATTER)
+#elif defined(K_SCATTER) || defined(K_RANK)
 RO_UVEC2(LAYOUT_B_NODE_CELL, NodeCell, node_cell);
 #endif
 #if defined(K_COUNT) || defined(K_SCAN_LOCAL) || defined(K_SCAN_ADD)
 layout(std430, binding = LAYOUT_B_CELLS) buffer Cells { uint cells[]; };
-#elif defined(K_SCATTER) || defined(K_CELLSUM_FINE)
+#elif defined(K_SCATTER) || defined(K_RANK) || defined(K_CELLSUM_FINE)
 RO_UVEC2(LAYOUT_B_CELLS, Cells, cells); // first sorted slot, node count
 #endif
 #if defined(K_SCAN_LOCAL) || defined(K_SCAN_BLOCKS) || defined(K_SCAN_ADD)
@@ -38,11 +40,15 @@ layout(std430, binding = LAYOUT_B_OCC) buffer Occ { uint occ[]; }; // count, the
 #elif defined(K_CELLSUM_FINE)
 RO_UINT(LAYOUT_B_OCC, Occ, occ);
 #endif
-#if defined(K_SCATTER) || defined(K_CELLSUM_FINE)
-layout(std430, binding = LAYOUT_B_SORTED) buffer Sorted { uint sorted_ids[]; };
+#ifdef K_SCATTER
+layout(std430, binding = LAYOUT_B_SORTED) writeonly buffer Sorted { uint sorted_ids[]; };
+#elif defined(K_RANK)
+RO_UINT(LAYOUT_B_SORTED, Sorted, sorted_ids);
 #endif
-#ifdef K_CELLSUM_FINE
+#ifdef K_RANK
 layout(std430, binding = LAYOUT_B_SPOS) writeonly buffer Spos { vec4 spos[]; };
+#elif defined(K_CELLSUM_FINE)
+RO_VEC4(LAYOUT_B_SPOS, Spos, spos);
 #endif
 #if defined(K_CELLSUM_FINE) || defined(K_CELLSUM_LEVEL)
 layout(std430, binding = LAYOUT_B_CELLSUM) writeonly buffer CellSum { vec4 cellsum[]; };
@@ -154,8 +160,33 @@ void main()
 }
 #endif
 
+#ifdef K_RANK
+// One invocation per sorted slot, in the racy order of the scatter: the
+// node there counts the ids below its own in its cell, four at a time, and
+// copies its position to that rank's slot. Neighbouring lanes share a cell,
+// so they loop alike.
+void main()
+{
+    uint k = gl_GlobalInvocationID.x;
+    if (k >= N)
+        return;
+    uint id = AT1(sorted_ids, k);
+    uvec2 sc = AT2(cells, AT2(node_cell, id).x);
+    uint a = sc.x, end = sc.x + sc.y;
+    uvec4 below = uvec4(0u);
+    for (; a + 3u < end; a += 4u)
+        below += uvec4(lessThan(uvec4(AT1(sorted_ids, a), AT1(sorted_ids, a + 1u), AT1(sorted_ids, a + 2u),
+                                      AT1(sorted_ids, a + 3u)),
+                                uvec4(id)));
+    for (; a < end; a++)
+        below.x += AT1(sorted_ids, a) < id ? 1u : 0u;
+    spos[sc.x + below.x + below.y + below.z + below.w] = vec4(AT4(pos, id).xyz, uintBitsToFloat(id));
+}
+#endif
+
 #ifdef K_CELLSUM_FINE
-// One invocation per occupied cell (the rest were cleared).
+// One invocation per occupied cell (the rest were cleared): its positions
+// summed in id order.
 void main()
 {
     uint k = gl_GlobalInvocationID.x;
@@ -163,23 +194,9 @@ void main()
         return;
     uint q = AT1(occ, 1u + k);
     uvec2 sc = AT2(cells, q);
-    uint st = sc.x, cnt = sc.y;
-    for (uint a = st + 1u; a < st + cnt; a++) {
-        uint v = sorted_ids[a];
-        uint b = a;
-        while (b > st && sorted_ids[b - 1u] > v) {
-            sorted_ids[b] = sorted_ids[b - 1u];
-            b--;
-        }
-        sorted_ids[b] = v;
-    }
     precise vec4 s = vec4(0.0);
-    for (uint k = st; k < st + cnt; k++) {
-        uint id = sorted_ids[k];
-        vec3 p = AT4(pos, id).xyz;
-        spos[k] = vec4(p, uintBitsToFloat(id));
-        s += vec4(p, 1.0);
-    }
+    for (uint a = sc.x; a < sc.x + sc.y; a++)
+        s += vec4(AT4(spos, a).xyz, 1.0);
     cellsum[q] = vec4(s.xyz / s.w, s.w);
 }
 #endif

@@ -14,7 +14,7 @@
 #include "shader.h"
 
 enum { P_EXACT, P_GRID, P_MOVE, P_PLACE, P_BBOX, P_COUNT, P_SCAN_LOCAL, P_SCAN_BLOCKS,
-       P_SCAN_ADD, P_SCATTER, P_CELLSUM_FINE, P_CELLSUM_LEVEL, P_FAR, P_SPRINGS, P_N };
+       P_SCAN_ADD, P_SCATTER, P_CELLSUM_FINE, P_CELLSUM_LEVEL, P_FAR, P_SPRINGS, P_RANK, P_N };
 
 static const struct {
     const char *file, *define;
@@ -33,6 +33,7 @@ static const struct {
     [P_CELLSUM_LEVEL] = {"layout_grid.comp.glsl", "K_CELLSUM_LEVEL"},
     [P_FAR] = {"layout_force.comp.glsl", "FAR"},
     [P_SPRINGS] = {"layout_force.comp.glsl", "SPRINGS"},
+    [P_RANK] = {"layout_grid.comp.glsl", "K_RANK"},
 };
 
 /* Shader storage buffers, indexed by their binding number. */
@@ -80,7 +81,7 @@ static bool cpu_rasterizer(void)
 static const GLenum tex_format[NBUF] = {
     [LAYOUT_B_POS] = GL_RGBA32F, [LAYOUT_B_DISP] = GL_RGBA32F, [LAYOUT_B_CSR_OFF] = GL_RG32UI,
     [LAYOUT_B_CSR_ADJ] = GL_RG32UI, [LAYOUT_B_FLAGS] = GL_R32UI, [LAYOUT_B_NODE_CELL] = GL_RG32UI,
-    [LAYOUT_B_CELLS] = GL_RG32UI, [LAYOUT_B_CELLSUM] = GL_RGBA32F, [LAYOUT_B_PLACE] = GL_RG32UI,
+    [LAYOUT_B_CELLS] = GL_RG32UI, [LAYOUT_B_SORTED] = GL_R32UI, [LAYOUT_B_CELLSUM] = GL_RGBA32F, [LAYOUT_B_PLACE] = GL_RG32UI,
     [LAYOUT_B_OCC] = GL_R32UI, [LAYOUT_B_SPOS] = GL_RGBA32F, [LAYOUT_B_ORDER] = GL_R32UI,
 };
 
@@ -262,7 +263,7 @@ static void prof_report(void)
         return;
     static const char *names[P_N + 2] = {"exact", "grid-force", "move", "place", "bbox", "count",
         "scan-local", "scan-blocks", "scan-add", "scatter", "cellsum-fine", "cellsum-level",
-        "far", "springs", "readback", "setup"};
+        "far", "springs", "rank", "readback", "setup"};
     for (int k = 0; k < P_N + 2; k++)
         if (prof_calls[k])
             fprintf(stderr, "profile %-14s %5u calls %10.2f ms total\n", names[k], prof_calls[k], 1e3 * prof_t[k]);
@@ -789,6 +790,7 @@ static bool forces(layout *l, const layout_consts *c)
         glUniform1ui(LAYOUT_U_COUNT, fine);
         run(l, P_SCAN_ADD, blocks);
         run(l, P_SCATTER, n);
+        run(l, P_RANK, n);
         run(l, P_CELLSUM_FINE, n); /* occupied cells <= n */
         for (uint32_t lv = 1; lv < c->levels; lv++) {
             uint32_t s = side >> lv;
