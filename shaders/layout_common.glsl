@@ -48,6 +48,9 @@ layout(std140, binding = LAYOUT_B_CONSTS) uniform Consts {
 
 uint level_offset(uint l) { return level_offset4[l >> 2u][l & 3u]; }
 
+// The coordinates of cell q of a level of `side` cells per axis
+uvec3 cell_coords(uint q, uint side) { return uvec3(q % side, (q / side) % side, q / (side * side)); }
+
 // The items [x, y) of `count` that this invocation walks serially, block
 // gl_GlobalInvocationID.x of LAYOUT_SCAN_BLOCK (barrier-free passes); empty
 // when x >= y.

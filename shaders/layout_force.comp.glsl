@@ -21,6 +21,7 @@ layout(std430, binding = LAYOUT_B_DISP) writeonly buffer Disp { vec4 disp[]; };
 layout(std430, binding = LAYOUT_B_CELLSUM) writeonly buffer CellSum { vec4 cellsum[]; };
 RO_VEC4(LAYOUT_B_CELLSUM, CellSumIn, cellsum_in);
 RO_UINT(LAYOUT_B_OCC, Occ, occ);
+layout(std430, binding = LAYOUT_B_LEVELS) readonly buffer Levels { uvec4 levels[]; };
 #elif defined(GRID)
 layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; }; // [3]: sampled near pairs
 RO_UVEC2(LAYOUT_B_CELLS, Cells, cells);
@@ -151,27 +152,21 @@ void il_terms(uint lv, ivec3 cm, vec3 x0, inout vec3 F, inout vec3 Ja, inout vec
 // The local expansion of every occupied cell at level u_level, about its
 // centre of mass (layout_ref.h): an ancestor's expansion moved to this
 // centre, plus the interaction lists of the levels below that ancestor.
-// Run from the coarsest level down; at level 0 the invocations walk the
-// occupied cells the scan listed, so SIMD lanes are not spent on empty
-// cells.
+// Run from the coarsest level down; the invocations walk the level's
+// occupied cells (LAYOUT_B_LEVELS), so SIMD lanes are not spent on empty
+// ones.
 layout(location = LAYOUT_U_LEVEL) uniform uint u_level;
 void main()
 {
     uint l = u_level;
     uint s = SIDE >> l;
-    uint q = gl_GlobalInvocationID.x;
-    if (l == 0u) {
-        if (q >= AT1(occ, 0))
-            return;
-        q = AT1(occ, 1u + q);
-    } else if (q >= (DIMS == 3u ? s * s * s : s * s))
+    uint k = gl_GlobalInvocationID.x;
+    if (k >= levels[l].w)
         return;
+    uint q = AT1(occ, level_offset(l) + k);
     uint g = level_offset(l) + q;
-    vec4 c = AT4(cellsum_in, g);
-    if (c.w == 0.0)
-        return;
-    vec3 x0 = c.xyz;
-    ivec3 cm = ivec3(q % s, (q / s) % s, q / (s * s));
+    vec3 x0 = AT4(cellsum_in, g).xyz;
+    ivec3 cm = ivec3(cell_coords(q, s));
     vec3 F = vec3(0.0), Ja = vec3(0.0), Jb = vec3(0.0);
     uint first = LEVELS > LAYOUT_FAR_TOP + 1u ? LEVELS - 1u - LAYOUT_FAR_TOP : 0u;
     uint top = l == first ? LEVELS : l + 1u;

@@ -3,7 +3,7 @@
 //   K_BBOX        bounding box by atomicMin/Max on order-preserving uints
 //   K_COUNT       finest cell of each node, its slot there (atomic count)
 //   K_SCAN_LOCAL, K_SCAN_BLOCKS, K_SCAN_ADD   exclusive prefix sum of counts,
-//                 and the list of occupied cells
+//                 and the list of occupied finest cells
 //   K_SCATTER     node ids into their cell's range
 //   K_RANK        copies the positions in cell order, then id order within
 //                 a cell (id in w), for the near field: each node's slot is
@@ -11,8 +11,8 @@
 //                 a racy order), so no sort is needed
 //   K_CELLSUM_FINE sums each occupied cell's positions in that order (the
 //                 same sums every run) into its centre of mass and count
-//   K_CELLSUM_LEVEL centre of mass and count of each coarser cell from its
-//                 2^d children
+//   K_CELLSUM_LEVEL centre of mass and count of each occupied coarser cell
+//                 from its 2^d children, and the list of those cells
 layout(local_size_x = LAYOUT_WG) in;
 
 #if defined(K_BBOX) || defined(K_COUNT) || defined(K_RANK)
@@ -35,10 +35,18 @@ RO_UVEC2(LAYOUT_B_CELLS, Cells, cells); // first sorted slot, node count
 layout(std430, binding = LAYOUT_B_BLOCKSUM) buffer BlockSum { uint blocksum[]; }; // 2 per block
 layout(location = LAYOUT_U_COUNT) uniform uint u_count;
 #endif
-#if defined(K_SCAN_BLOCKS) || defined(K_SCAN_ADD)
-layout(std430, binding = LAYOUT_B_OCC) buffer Occ { uint occ[]; }; // count, then occupied cells
+#if defined(K_SCAN_ADD) || defined(K_CELLSUM_LEVEL)
+layout(std430, binding = LAYOUT_B_OCC) writeonly buffer Occ { uint occ[]; }; // occupied cells, per level
+#endif
+#ifdef K_CELLSUM_LEVEL
+RO_UINT(LAYOUT_B_OCC, OccIn, occ_in); // the level below, listed by the pass before
 #elif defined(K_CELLSUM_FINE)
 RO_UINT(LAYOUT_B_OCC, Occ, occ);
+#endif
+#if defined(K_SCAN_BLOCKS) || defined(K_CELLSUM_LEVEL)
+layout(std430, binding = LAYOUT_B_LEVELS) buffer Levels { uvec4 levels[]; };
+#elif defined(K_CELLSUM_FINE)
+layout(std430, binding = LAYOUT_B_LEVELS) readonly buffer Levels { uvec4 levels[]; };
 #endif
 #ifdef K_SCATTER
 layout(std430, binding = LAYOUT_B_SORTED) writeonly buffer Sorted { uint sorted_ids[]; };
@@ -127,20 +135,20 @@ void main()
         acc += v.x;
         used += v.y;
     }
-    occ[0] = used;
+    levels[0] = uvec4((used + LAYOUT_WG - 1u) / LAYOUT_WG, 1u, 1u, used);
 }
 #endif
 
 #ifdef K_SCAN_ADD
 // Per block again: the block's offset into every start, and the occupied
-// cells into the list occ[1..], in cell order.
+// cells into the finest level's list, in cell order.
 void main()
 {
     uint b = gl_GlobalInvocationID.x;
     uvec2 r = serial_block(u_count);
     if (r.x >= r.y)
         return;
-    uint add = blocksum[2u * b], at = 1u + blocksum[2u * b + 1u];
+    uint add = blocksum[2u * b], at = blocksum[2u * b + 1u];
     for (uint q = r.x; q < r.y; q++) {
         cells[2u * q] += add;
         if (cells[2u * q + 1u] != 0u)
@@ -190,9 +198,9 @@ void main()
 void main()
 {
     uint k = gl_GlobalInvocationID.x;
-    if (k >= AT1(occ, 0))
+    if (k >= levels[0].w)
         return;
-    uint q = AT1(occ, 1u + k);
+    uint q = AT1(occ, k);
     uvec2 sc = AT2(cells, q);
     precise vec4 s = vec4(0.0);
     for (uint a = sc.x; a < sc.x + sc.y; a++)
@@ -202,21 +210,34 @@ void main()
 #endif
 
 #ifdef K_CELLSUM_LEVEL
+// One invocation per occupied cell of the level below: the first occupied
+// child (in x, y, z order) of each cell sums the cell's 2^d children and
+// lists it among the level's occupied cells, counting the workgroups of
+// the passes that walk them. The list's order varies from run to run; what
+// is computed for each cell does not.
 void main()
 {
-    uint s = SIDE >> u_level, zs = DIMS == 3u ? s : 1u;
-    uint q = gl_GlobalInvocationID.x;
-    if (q >= s * s * zs)
+    uint l = u_level, k = gl_GlobalInvocationID.x;
+    if (k >= levels[l - 1u].w)
         return;
-    uint x = q % s, y = (q / s) % s, z = q / (s * s);
-    uint cs = 2u * s, src = level_offset(u_level - 1u);
+    uint cs = SIDE >> (l - 1u), src = level_offset(l - 1u);
+    uvec3 child = cell_coords(AT1(occ_in, src + k), cs), c = child >> 1;
+    uint me = (child.x & 1u) | ((child.y & 1u) << 1) | ((child.z & 1u) << 2);
+    uint first = 8u;
     precise vec4 acc = vec4(0.0);
-    for (uint dz = 0u; dz < (DIMS == 3u ? 2u : 1u); dz++)
-        for (uint dy = 0u; dy < 2u; dy++)
-            for (uint dx = 0u; dx < 2u; dx++) {
-                vec4 c = AT4(cellsum_in, src + 2u * x + dx + cs * (2u * y + dy + cs * (2u * z + dz)));
-                acc += vec4(c.xyz * c.w, c.w);
-            }
-    cellsum[level_offset(u_level) + q] = acc.w > 0.0 ? vec4(acc.xyz / acc.w, acc.w) : vec4(0.0);
+    for (uint d = 0u; d < (DIMS == 3u ? 8u : 4u); d++) {
+        vec4 ch = AT4(cellsum_in, src + cell_index(2u * c + uvec3(d & 1u, (d >> 1) & 1u, d >> 2), cs));
+        first = ch.w > 0.0 ? min(first, d) : first;
+        acc += vec4(ch.xyz * ch.w, ch.w);
+    }
+    if (first != me)
+        return;
+    uint s = SIDE >> l;
+    uint q = cell_index(c, s);
+    cellsum[level_offset(l) + q] = vec4(acc.xyz / acc.w, acc.w);
+    uint at = atomicAdd(levels[l].w, 1u);
+    occ[level_offset(l) + at] = q;
+    if (at % LAYOUT_WG == 0u)
+        atomicAdd(levels[l].x, 1u);
 }
 #endif

@@ -37,7 +37,7 @@ static const struct {
 };
 
 /* Shader storage buffers, indexed by their binding number. */
-enum { NBUF = LAYOUT_B_ORDER + 1 };
+enum { NBUF = LAYOUT_B_LEVELS + 1 };
 
 struct layout {
     layout_params p;
@@ -97,12 +97,13 @@ static GLuint build(int k, int dims, bool no_tile, bool tex)
              "#define LAYOUT_B_FLAGS %d\n#define LAYOUT_B_BBOX %d\n#define LAYOUT_B_NODE_CELL %d\n"
              "#define LAYOUT_B_CELLS %d\n#define LAYOUT_B_SORTED %d\n#define LAYOUT_B_CELLSUM %d\n"
              "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n#define LAYOUT_B_OCC %d\n#define LAYOUT_B_SPOS %d\n#define LAYOUT_B_ORDER %d\n"
+             "#define LAYOUT_B_LEVELS %d\n"
              "#define LAYOUT_U_LEVEL %d\n#define LAYOUT_U_COUNT %d\n#define LAYOUT_U_RADIUS %d\n"
              "#define LAYOUT_STEP %#.9g\n#define LAYOUT_SAMPLE %du\n#define LAYOUT_FAR_TOP %du\n",
              no_tile ? "#define NO_TILE 1\n" : "", tex ? "#define LAYOUT_TEX 1\n" : "", kernels[k].define, dims, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
              LAYOUT_B_EDGES, LAYOUT_B_DISP, LAYOUT_B_CSR_OFF, LAYOUT_B_CSR_ADJ, LAYOUT_B_FLAGS,
              LAYOUT_B_BBOX, LAYOUT_B_NODE_CELL, LAYOUT_B_CELLS, LAYOUT_B_SORTED, LAYOUT_B_CELLSUM,
-             LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_B_OCC, LAYOUT_B_SPOS, LAYOUT_B_ORDER, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
+             LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_B_OCC, LAYOUT_B_SPOS, LAYOUT_B_ORDER, LAYOUT_B_LEVELS, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
              LAYOUT_U_RADIUS, (double)LAYOUT_STEP, LAYOUT_SAMPLE, LAYOUT_FAR_TOP);
     char *common = shader_source("layout_common.glsl");
     char *body = shader_source(kernels[k].file);
@@ -276,7 +277,21 @@ static void run(layout *l, int k, uint32_t items)
     prof(-1);
     glUseProgram(l->prog[k]);
     glDispatchCompute((items + LAYOUT_WG - 1) / LAYOUT_WG, 1, 1);
-    glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT | GL_TEXTURE_FETCH_BARRIER_BIT);
+    glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT | GL_TEXTURE_FETCH_BARRIER_BIT | GL_COMMAND_BARRIER_BIT);
+    prof(k);
+}
+
+/* Kernel k for level lv, one invocation per occupied cell of level walk
+ * (LAYOUT_B_LEVELS). */
+static void run_level(layout *l, int k, uint32_t lv, uint32_t walk)
+{
+    prof(-1);
+    glUseProgram(l->prog[k]);
+    if (k != P_CELLSUM_FINE) /* the one without a level uniform */
+        glUniform1ui(LAYOUT_U_LEVEL, lv);
+    glBindBuffer(GL_DISPATCH_INDIRECT_BUFFER, l->buf[LAYOUT_B_LEVELS]);
+    glDispatchComputeIndirect((GLintptr)walk * 16);
+    glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT | GL_TEXTURE_FETCH_BARRIER_BIT | GL_COMMAND_BARRIER_BIT);
     prof(k);
 }
 
@@ -768,14 +783,21 @@ static bool forces(layout *l, const layout_consts *c)
         ensure(l, LAYOUT_B_SPOS, (size_t)n * 16, 0);
         ensure(l, LAYOUT_B_CELLS, (size_t)fine * 8, 0);
         ensure(l, LAYOUT_B_BLOCKSUM, (size_t)blocks * 8, 0);
-        ensure(l, LAYOUT_B_OCC, ((size_t)fine + 1) * 4, 0);
         uint32_t cells = layout_grid_cells(side, (int)c->dims);
+        ensure(l, LAYOUT_B_OCC, (size_t)cells * 4, 0);
+        ensure(l, LAYOUT_B_LEVELS, LAYOUT_MAX_LEVELS * 16, 0);
         ensure(l, LAYOUT_B_CELLSUM, (size_t)cells * 4 * 16, 0); /* sums, then 3 vec4 expansions */
         prof(-1);
         const uint32_t box[8] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, 0, 0, 0, 0, 0};
         upload(l, LAYOUT_B_BBOX, 0, sizeof box, box);
         clear_u32(l, LAYOUT_B_CELLS, 0, (size_t)fine * 8);
-        clear_u32(l, LAYOUT_B_CELLSUM, 0, (size_t)fine * 16); /* empty finest cells stay 0 */
+        clear_u32(l, LAYOUT_B_CELLSUM, 0, (size_t)cells * 16); /* empty cells stay 0 */
+        uint32_t none[LAYOUT_MAX_LEVELS][4]; /* no occupied cells listed above the finest yet */
+        for (int lv = 0; lv < LAYOUT_MAX_LEVELS; lv++) {
+            none[lv][0] = none[lv][3] = 0;
+            none[lv][1] = none[lv][2] = 1;
+        }
+        upload(l, LAYOUT_B_LEVELS, 0, sizeof none, none);
         bind_all(l);
         prof(P_N + 1);
         run(l, P_BBOX, (n + LAYOUT_SCAN_BLOCK - 1) / LAYOUT_SCAN_BLOCK);
@@ -791,19 +813,13 @@ static bool forces(layout *l, const layout_consts *c)
         run(l, P_SCAN_ADD, blocks);
         run(l, P_SCATTER, n);
         run(l, P_RANK, n);
-        run(l, P_CELLSUM_FINE, n); /* occupied cells <= n */
-        for (uint32_t lv = 1; lv < c->levels; lv++) {
-            uint32_t s = side >> lv;
-            glUseProgram(l->prog[P_CELLSUM_LEVEL]);
-            glUniform1ui(LAYOUT_U_LEVEL, lv);
-            run(l, P_CELLSUM_LEVEL, c->dims == 3 ? s * s * s : s * s);
-        }
-        for (uint32_t lv = layout_far_first(c->levels) + 1; lv-- > 0;) {
-            uint32_t s = side >> lv;
-            glUseProgram(l->prog[P_FAR]);
-            glUniform1ui(LAYOUT_U_LEVEL, lv);
-            run(l, P_FAR, lv ? (c->dims == 3 ? s * s * s : s * s) : n);
-        }
+        /* every pass from here on walks only the occupied cells of a level:
+         * in a clumped drawing most cells are empty */
+        run_level(l, P_CELLSUM_FINE, 0, 0);
+        for (uint32_t lv = 1; lv < c->levels; lv++)
+            run_level(l, P_CELLSUM_LEVEL, lv, lv - 1); /* from the occupied children */
+        for (uint32_t lv = layout_far_first(c->levels) + 1; lv-- > 0;)
+            run_level(l, P_FAR, lv, lv);
         run(l, P_GRID, n);
         run(l, P_SPRINGS, n);
     } else {

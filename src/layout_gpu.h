@@ -34,9 +34,12 @@
 #define LAYOUT_B_PARTIAL 11  /* float per workgroup: summed squared moves */
 #define LAYOUT_B_BLOCKSUM 12 /* uint[2] per scan block: nodes, occupied cells */
 #define LAYOUT_B_PLACE 13    /* uvec2 per new node: node id, anchor id */
-#define LAYOUT_B_OCC 14      /* uint: occupied finest cells, then their indices in order */
+#define LAYOUT_B_OCC 14      /* uint per cell of every level: each level's occupied cells, from
+                                its level offset (the finest in cell order, the rest in any) */
 #define LAYOUT_B_SPOS 15     /* vec4 per sorted slot: the node's xyz, its id's bits in w */
 #define LAYOUT_B_ORDER 16    /* uint per node: node ids by degree, highest first */
+#define LAYOUT_B_LEVELS 17   /* uvec4 per level: workgroups (x, 1, 1) of a pass over its
+                                occupied cells (glDispatchComputeIndirect), their count */
 
 /* Buffer textures. Kernels read the arrays they do not write in the same
  * dispatch through a buffer texture over the same buffer, bound to the texture
