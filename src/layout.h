@@ -10,14 +10,18 @@
  * workgroup for the early stop). Repulsion is exact all-pairs (tiled through
  * shared memory) up to params.exact_max nodes; above, a multilevel grid built
  * on the GPU each step (bounding box, counting sort of nodes into the finest
- * cells, per-cell sums at every level) gives exact forces from the node's own
+ * cells, each node ranked by id within its cell, per-cell sums at every
+ * level, each level's occupied cells listed) gives exact forces from the node's own
  * 3^d block of finest cells and monopoles of cells that are well separated at
  * each coarser level, each cell counted once (the FMM interaction list).
  * The far part is a local expansion per occupied cell (force + Jacobian about
  * its centre of mass), passed down from the coarsest level one pass per level
- * (layout_ref.h): a node's own work is its near block plus one F + J (p - c). On llvmpipe every pass
- * avoids barriers and walks nodes in cell order so SIMD lanes agree
- * (IPVIZ_LAYOUT_PROFILE=1 prints each pass's time at layout_destroy).
+ * (layout_ref.h): a node's own work is its near block plus one F + J (p - c).
+ * Passes over cells are dispatched indirectly over the occupied ones. Kernels
+ * read what a pass does not write through buffer textures (layout_gpu.h). On
+ * llvmpipe every pass avoids barriers and walks nodes in cell order so SIMD
+ * lanes agree (IPVIZ_LAYOUT_PROFILE=1 prints each pass's time at
+ * layout_destroy).
  * What a step computes is defined once in layout_ref.c;
  * this file runs the same arithmetic in the same order on the GPU.
  *
