@@ -152,6 +152,7 @@ int main(void)
                   3000, 7000, false, 60);
     setenv("IPVIZ_LAYOUT_TILE", "1", 1); /* the shared-memory kernel real GPUs run */
     compare("exact 2d tiled", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 400, 900, false);
+    compare("grid 2d tiled", (layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 3000, 7000, false);
     compare_clump("exact 3d tiled, 60 coincident",
                   (layout_params){.repulsion = LAYOUT_REPULSION_EXACT, .dims = 3}, 300, 700, false, 60);
     unsetenv("IPVIZ_LAYOUT_TILE");
