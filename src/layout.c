@@ -443,16 +443,21 @@ static bool add_neighbour(layout *l, uint32_t v, uint32_t u, float w)
     return mark_adj(l, e, 1) && mark_node(l, v);
 }
 
+/* The room a list of deg entries gets: a power of two, at least 4. */
+static uint32_t room_for(uint32_t deg)
+{
+    uint32_t room = 4;
+    while (room < deg && room < 0x80000000u)
+        room *= 2;
+    return room;
+}
+
 /* Rewrites the adjacency without holes; everything is uploaded afterwards. */
 static bool compact(layout *l, uint32_t n)
 {
     size_t total = 0;
-    for (uint32_t v = 0; v < n; v++) {
-        uint32_t room = 4;
-        while (room < l->deg[v])
-            room *= 2;
-        total += room;
-    }
+    for (uint32_t v = 0; v < n; v++)
+        total += room_for(l->deg[v]);
     uint32_t *na = malloc((total ? total : 1) * 2 * sizeof *na);
     if (!na || total > UINT32_MAX) {
         free(na);
@@ -460,9 +465,7 @@ static bool compact(layout *l, uint32_t n)
     }
     size_t at = 0;
     for (uint32_t v = 0; v < n; v++) {
-        uint32_t room = 4;
-        while (room < l->deg[v])
-            room *= 2;
+        uint32_t room = room_for(l->deg[v]);
         memcpy(na + 2 * at, l->adj + 2 * (size_t)l->off[v], 2 * sizeof *na * l->deg[v]);
         l->off[v] = (uint32_t)at;
         l->room[v] = room;
@@ -567,6 +570,52 @@ static bool upload_order(layout *l, uint32_t n)
     return true;
 }
 
+/* The first sync's adjacency (no lists yet; degrees zeroed) in two passes,
+ * degrees and then entries, instead of edge by edge: the same lists in the
+ * same order, without a move per doubling. 1M nodes and 5M edges took 2.0 s
+ * edge by edge on this machine's CPU. */
+static bool build_adjacency(layout *l, uint32_t n, uint32_t m, const uint32_t *edges, const float *weights)
+{
+    uint64_t live = 0;
+    for (uint32_t e = 0; e < m; e++) {
+        uint32_t a = edges[2 * e], b = edges[2 * e + 1];
+        if (a >= n || b >= n) {
+            log_error("layout: edge %u-%u names a node beyond %u", a, b, n);
+            return false;
+        }
+        if (a != b) {
+            l->deg[a]++;
+            l->deg[b]++;
+            live += 2;
+        }
+    }
+    size_t total = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        l->off[v] = (uint32_t)total;
+        l->room[v] = room_for(l->deg[v]);
+        total += l->room[v];
+        l->deg[v] = 0;
+    }
+    if (total > UINT32_MAX / 2 || !reserve_adj(l, total)) {
+        log_error("layout: out of memory for %u edges", m);
+        return false;
+    }
+    for (uint32_t e = 0; e < m; e++) {
+        uint32_t ends[2] = {edges[2 * e], edges[2 * e + 1]};
+        if (ends[0] == ends[1])
+            continue;
+        float w = weights ? weights[e] : 1.0f;
+        for (int k = 0; k < 2; k++) {
+            uint32_t v = ends[k], at = l->off[v] + l->deg[v]++;
+            l->adj[2 * (size_t)at] = ends[1 - k];
+            memcpy(&l->adj[2 * (size_t)at + 1], &w, sizeof w);
+        }
+    }
+    l->adj_used = (uint32_t)total;
+    l->adj_live += live;
+    return true;
+}
+
 /* --- growth --- */
 
 static float edge_weight(const layout *l, uint64_t packets)
@@ -579,6 +628,7 @@ static float edge_weight(const layout *l, uint64_t packets)
 bool layout_append(layout *l, uint32_t n, uint32_t m, const uint32_t *edges, const float *weights)
 {
     uint32_t n_old = l->n;
+    bool m_bulk = false;
     if (n < n_old)
         n = n_old;
     if (n == n_old && m == 0)
@@ -606,7 +656,12 @@ bool layout_append(layout *l, uint32_t n, uint32_t m, const uint32_t *edges, con
         l->off[v] = l->deg[v] = l->room[v] = 0;
     if (n_old == 0)
         l->full_upload = true;
-    for (uint32_t e = 0; e < m; e++) {
+    if (n_old == 0 && l->adj_used == 0) {
+        if (!build_adjacency(l, n, m, edges, weights))
+            return false;
+        m_bulk = true;
+    }
+    for (uint32_t e = 0; e < (m_bulk ? 0 : m); e++) {
         uint32_t a = edges[2 * e], b = edges[2 * e + 1];
         if (a >= n || b >= n) {
             log_error("layout: edge %u-%u names a node beyond %u", a, b, n);
@@ -830,6 +885,23 @@ static bool forces(layout *l, const layout_consts *c)
 }
 
 bool layout_debug_textures(const layout *l) { return l->tex; }
+
+int layout_debug_neighbours(layout *l, uint32_t v, uint32_t *out, int cap)
+{
+    if (v >= l->n)
+        return 0;
+    uint32_t od[2];
+    glMemoryBarrier(GL_BUFFER_UPDATE_BARRIER_BIT);
+    glBindBuffer(GL_COPY_READ_BUFFER, l->buf[LAYOUT_B_CSR_OFF]);
+    glGetBufferSubData(GL_COPY_READ_BUFFER, (GLintptr)v * 8, 8, od);
+    for (uint32_t k = 0; k < od[1] && (int)k < cap; k++) {
+        uint32_t entry[2];
+        glBindBuffer(GL_COPY_READ_BUFFER, l->buf[LAYOUT_B_CSR_ADJ]);
+        glGetBufferSubData(GL_COPY_READ_BUFFER, ((GLintptr)od[0] + k) * 8, 8, entry);
+        out[k] = entry[0];
+    }
+    return glGetError() == GL_NO_ERROR ? (int)od[1] : -1;
+}
 
 bool layout_debug_forces(layout *l, float *disp4)
 {

@@ -101,5 +101,8 @@ void layout_debug_consts(const layout *l, layout_consts *c);
 bool layout_debug_forces(layout *l, float *disp4);
 /* Whether the kernels read through buffer textures (layout_gpu.h). */
 bool layout_debug_textures(const layout *l);
+/* Node v's adjacency as the GPU holds it: up to cap neighbour ids in list
+ * order into out; returns the list's length, or -1 on a GL error. */
+int layout_debug_neighbours(layout *l, uint32_t v, uint32_t *out, int cap);
 
 #endif

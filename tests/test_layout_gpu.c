@@ -117,6 +117,37 @@ static void determinism(layout_params p, uint32_t n, uint32_t m_want)
     free(e);
 }
 
+/* The first sync builds the adjacency in bulk, later ones edge by edge: a
+ * graph that arrives in three pieces (new nodes in each) must end up with
+ * the same neighbour lists, in the same order, on the GPU. */
+static void adjacency_in_pieces(void)
+{
+    uint32_t *e = NULL, n = 600;
+    uint32_t m = tg_graph(n, 1500, 5, &e);
+    layout *whole = layout_create(&(layout_params){.repulsion = LAYOUT_REPULSION_GRID});
+    layout *parts = layout_create(&(layout_params){.repulsion = LAYOUT_REPULSION_GRID});
+    CHECK(whole && parts && layout_append(whole, n, m, e, NULL));
+    /* nodes up to the largest id in each piece */
+    uint32_t cut[4] = {0, m / 3, 2 * m / 3, m}, seen = 0;
+    for (int p = 0; p < 3 && parts; p++) {
+        for (uint32_t k = cut[p]; k < cut[p + 1]; k++)
+            for (int s2 = 0; s2 < 2; s2++)
+                seen = e[2 * k + s2] + 1 > seen ? e[2 * k + s2] + 1 : seen;
+        CHECK(layout_append(parts, p == 2 ? n : seen, cut[p + 1] - cut[p], e + 2 * cut[p], NULL));
+    }
+    uint32_t a[256], b[256], differ = 0;
+    for (uint32_t v = 0; v < n && whole && parts; v++) {
+        int na = layout_debug_neighbours(whole, v, a, 256), nb = layout_debug_neighbours(parts, v, b, 256);
+        CHECK(na >= 0 && na <= 256);
+        differ += na != nb || (na > 0 && memcmp(a, b, (size_t)na * 4) != 0);
+    }
+    fprintf(stderr, "adjacency in one piece and in three: %u of %u lists differ\n", differ, n);
+    CHECK_INT(differ, 0);
+    layout_destroy(whole);
+    layout_destroy(parts);
+    free(e);
+}
+
 /* Under a 2048-texel limit the kernels start on buffer textures and switch
  * to storage buffers once a 3000-node graph arrives. */
 static void switch_to_storage(void)
@@ -168,6 +199,7 @@ int main(void)
     compare("grid 3d, switched to storage buffers",
             (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .dims = 3}, 3000, 7000, false);
     unsetenv("IPVIZ_LAYOUT_TEX_MAX");
+    adjacency_in_pieces();
     determinism((layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 1000, 2500);
     determinism((layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 5000, 12000);
     return test_result();
