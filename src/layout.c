@@ -81,7 +81,7 @@ static bool cpu_rasterizer(void)
 static const GLenum tex_format[NBUF] = {
     [LAYOUT_B_POS] = GL_RGBA32F, [LAYOUT_B_DISP] = GL_RGBA32F, [LAYOUT_B_CSR_OFF] = GL_RG32UI,
     [LAYOUT_B_CSR_ADJ] = GL_RG32UI, [LAYOUT_B_FLAGS] = GL_R32UI, [LAYOUT_B_NODE_CELL] = GL_RG32UI,
-    [LAYOUT_B_CELLS] = GL_RG32UI, [LAYOUT_B_SORTED] = GL_R32UI, [LAYOUT_B_CELLSUM] = GL_RGBA32F, [LAYOUT_B_PLACE] = GL_RG32UI,
+    [LAYOUT_B_CELLS] = GL_RG32UI, [LAYOUT_B_SORTED] = GL_R32UI, [LAYOUT_B_CELLSUM] = GL_RGBA32F,
     [LAYOUT_B_OCC] = GL_R32UI, [LAYOUT_B_SPOS] = GL_RGBA32F, [LAYOUT_B_ORDER] = GL_R32UI,
 };
 
@@ -628,7 +628,7 @@ static float edge_weight(const layout *l, uint64_t packets)
 bool layout_append(layout *l, uint32_t n, uint32_t m, const uint32_t *edges, const float *weights)
 {
     uint32_t n_old = l->n;
-    bool m_bulk = false;
+    bool bulk = false;
     if (n < n_old)
         n = n_old;
     if (n == n_old && m == 0)
@@ -659,9 +659,9 @@ bool layout_append(layout *l, uint32_t n, uint32_t m, const uint32_t *edges, con
     if (n_old == 0 && l->adj_used == 0) {
         if (!build_adjacency(l, n, m, edges, weights))
             return false;
-        m_bulk = true;
+        bulk = true;
     }
-    for (uint32_t e = 0; e < (m_bulk ? 0 : m); e++) {
+    for (uint32_t e = 0; e < (bulk ? 0 : m); e++) {
         uint32_t a = edges[2 * e], b = edges[2 * e + 1];
         if (a >= n || b >= n) {
             log_error("layout: edge %u-%u names a node beyond %u", a, b, n);
