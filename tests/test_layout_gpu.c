@@ -143,6 +143,14 @@ static void adjacency_in_pieces(void)
     }
     fprintf(stderr, "adjacency in one piece and in three: %u of %u lists differ\n", differ, n);
     CHECK_INT(differ, 0);
+    /* an edge naming a node beyond n is refused before anything changes:
+     * after one more good edge on both, node 1 has the same list in both */
+    const uint32_t bad[4] = {1, 2, 3, n}, good[2] = {4, 5};
+    CHECK(parts && !layout_append(parts, n, 2, bad, NULL));
+    CHECK(parts && whole && layout_append(parts, n, 1, good, NULL) && layout_append(whole, n, 1, good, NULL));
+    int na = whole ? layout_debug_neighbours(whole, 1, a, 256) : -1;
+    int nb = parts ? layout_debug_neighbours(parts, 1, b, 256) : -2;
+    CHECK_INT(nb, na);
     layout_destroy(whole);
     layout_destroy(parts);
     free(e);
