@@ -241,7 +241,9 @@ uvec2 near_row(ivec3 c0, int oy, int oz)
 }
 
 // The kicks that pair() left out for coincident pairs (rare: only where
-// close > 1, a node meeting itself once).
+// close > 1, a node meeting itself once). A loop, not an if: a CPU
+// rasterizer skips a loop that no lane enters, but runs an if's body for
+// every lane.
 void near_kicks(inout vec3 f, ivec3 c0, vec3 pi, uint i, uint close)
 {
     int zr = DIMS == 3u ? 1 : 0;

@@ -63,6 +63,8 @@ layout(std430, binding = LAYOUT_B_CELLSUM) writeonly buffer CellSum { vec4 cells
 #endif
 #ifdef K_CELLSUM_LEVEL
 RO_VEC4(LAYOUT_B_CELLSUM, CellSumIn, cellsum_in); // the finer level, summed by the pass before
+#endif
+#if defined(K_CELLSUM_FINE) || defined(K_CELLSUM_LEVEL)
 layout(location = LAYOUT_U_LEVEL) uniform uint u_level;
 #endif
 
@@ -193,14 +195,14 @@ void main()
 #endif
 
 #ifdef K_CELLSUM_FINE
-// One invocation per occupied cell (the rest were cleared): its positions
-// summed in id order.
+// One invocation per occupied cell of level u_level, the finest (the rest
+// were cleared): its positions summed in id order.
 void main()
 {
     uint k = gl_GlobalInvocationID.x;
-    if (k >= levels[0].w)
+    if (k >= levels[u_level].w)
         return;
-    uint q = AT1(occ, k);
+    uint q = AT1(occ, level_offset(u_level) + k);
     uvec2 sc = AT2(cells, q);
     precise vec4 s = vec4(0.0);
     for (uint a = sc.x; a < sc.x + sc.y; a++)

@@ -287,8 +287,7 @@ static void run_level(layout *l, int k, uint32_t lv, uint32_t walk)
 {
     prof(-1);
     glUseProgram(l->prog[k]);
-    if (k != P_CELLSUM_FINE) /* the one without a level uniform */
-        glUniform1ui(LAYOUT_U_LEVEL, lv);
+    glUniform1ui(LAYOUT_U_LEVEL, lv);
     glBindBuffer(GL_DISPATCH_INDIRECT_BUFFER, l->buf[LAYOUT_B_LEVELS]);
     glDispatchComputeIndirect((GLintptr)walk * 16);
     glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT | GL_TEXTURE_FETCH_BARRIER_BIT | GL_COMMAND_BARRIER_BIT);
