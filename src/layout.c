@@ -296,6 +296,31 @@ static void run_level(layout *l, int k, uint32_t lv, uint32_t walk)
 
 /* --- create / destroy --- */
 
+/* Mesa's llvmpipe turns a kernel into machine code at its first dispatch,
+ * not when it is linked (2-9 ms each, about 20 ms in all): dispatch each one
+ * once here, on an empty problem (no nodes, no occupied cells), so that the
+ * first layout step costs what the others do. Every binding gets a small
+ * buffer first: the formats of the buffer textures are part of what
+ * llvmpipe compiles for, and they are the ones the steps will bind. */
+static void warm_up(layout *l)
+{
+    for (int b = 0; b < NBUF; b++) {
+        ensure(l, b, 256, 0);
+        clear_u32(l, b, 0, l->bytes[b]);
+    }
+    layout_consts c = {.dims = (uint32_t)l->p.dims, .side = 4, .levels = 1};
+    glBindBuffer(GL_UNIFORM_BUFFER, l->ubo);
+    glBufferSubData(GL_UNIFORM_BUFFER, 0, sizeof c, &c);
+    bind_all(l);
+    for (int k = 0; k < P_N; k++) {
+        glUseProgram(l->prog[k]);
+        if (k == P_CELLSUM_LEVEL)
+            glUniform1ui(LAYOUT_U_LEVEL, 1); /* it reads the level below */
+        glDispatchCompute(1, 1, 1);
+    }
+    glMemoryBarrier(GL_ALL_BARRIER_BITS);
+}
+
 layout *layout_create(const layout_params *params)
 {
     layout *l = calloc(1, sizeof *l);
@@ -334,9 +359,7 @@ layout *layout_create(const layout_params *params)
     glGenBuffers(1, &l->ubo);
     glBindBuffer(GL_UNIFORM_BUFFER, l->ubo);
     glBufferData(GL_UNIFORM_BUFFER, sizeof(layout_consts), NULL, GL_DYNAMIC_DRAW);
-    ensure(l, LAYOUT_B_BBOX, 32, 0);
-    ensure(l, LAYOUT_B_POS, 16, 0);
-    ensure(l, LAYOUT_B_EDGES, 8, 0);
+    warm_up(l);
     if (glGetError() != GL_NO_ERROR) {
         log_error("layout: cannot create GPU buffers");
         layout_destroy(l);
