@@ -142,12 +142,18 @@ static GLuint build(int k, int dims, bool no_tile, bool tex)
     return p;
 }
 
-/* Makes buffer b hold at least need bytes, keeping its first keep bytes. */
+/* Makes buffer b hold at least need bytes, keeping its first keep bytes.
+ * Sizes are powers of 2, from 64 KiB for the buffers read as textures:
+ * Mesa 22's llvmpipe builds a kernel anew (20-120 ms each with no shader
+ * cache) when a texture's size turns a power of 2 or not, or when bits 8-15
+ * of a buffer texture's size turn zero or not (its sampler-view key reads
+ * them as a mip level), so those sizes keep both the same from the first
+ * step on. */
 static void ensure(layout *l, int b, size_t need, size_t keep)
 {
     if (need <= l->bytes[b] && l->buf[b])
         return;
-    size_t sz = l->bytes[b] ? l->bytes[b] : 256;
+    size_t sz = l->bytes[b] ? l->bytes[b] : tex_format[b] ? 65536 : 256;
     while (sz < need)
         sz *= 2;
     GLuint nb;
@@ -299,13 +305,13 @@ static void run_level(layout *l, int k, uint32_t lv, uint32_t walk)
 /* Mesa's llvmpipe turns a kernel into machine code at its first dispatch,
  * not when it is linked (2-9 ms each, about 20 ms in all): dispatch each one
  * once here, on an empty problem (no nodes, no occupied cells), so that the
- * first layout step costs what the others do. Every binding gets a small
- * buffer first: the formats of the buffer textures are part of what
- * llvmpipe compiles for, and they are the ones the steps will bind. */
+ * first layout step costs what the others do. Every binding gets a buffer
+ * first, of the smallest size ensure() makes: the formats and sizes of the
+ * buffer textures are part of what llvmpipe compiles for (ensure()). */
 static void warm_up(layout *l)
 {
     for (int b = 0; b < NBUF; b++) {
-        ensure(l, b, 256, 0);
+        ensure(l, b, 1, 0);
         clear_u32(l, b, 0, l->bytes[b]);
     }
     layout_consts c = {.dims = (uint32_t)l->p.dims, .side = 4, .levels = 1};

@@ -196,13 +196,14 @@ int main(void)
                   (layout_params){.repulsion = LAYOUT_REPULSION_EXACT, .dims = 3}, 300, 700, false, 60);
     unsetenv("IPVIZ_LAYOUT_TILE");
     /* storage-buffer reads (layout_gpu.h): from the start, and switched to
-     * when the 3000-node buffers outgrow a 2048-texel limit */
+     * when the 3000-node buffers outgrow a 16384-texel limit (the smallest
+     * buffers, 64 KiB, hold 16384 texels of one uint) */
     setenv("IPVIZ_LAYOUT_TEX_MAX", "0", 1);
     compare_clump("grid 2d, storage buffers", (layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 3000,
                   7000, false, 60);
     compare("exact 3d, storage buffers", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT, .dims = 3},
             300, 700, false);
-    setenv("IPVIZ_LAYOUT_TEX_MAX", "2048", 1);
+    setenv("IPVIZ_LAYOUT_TEX_MAX", "16384", 1);
     switch_to_storage();
     compare("grid 3d, switched to storage buffers",
             (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .dims = 3}, 3000, 7000, false);
