@@ -168,7 +168,9 @@ void far_term(inout vec3 F, inout vec3 Ja, inout vec3 Jb, vec3 x0, vec4 cell)
 }
 
 // The far-field expansions follow the cells of every level in the cell-sum
-// array: 3 vec4 for cell g at far_offset() + 3 g (layout_ref.h).
+// array: EXP_VEC4 vec4 for cell g at far_offset() + EXP_VEC4 g (layout_ref.h;
+// in 2D the third, Jyz Jzz, is all zeros and is not stored).
+#define EXP_VEC4 (DIMS == 3u ? 3u : 2u)
 uint far_offset() { return level_offset(LEVELS - 1u) + (DIMS == 3u ? 64u : 16u); }
 
 // Order-preserving uint image of a float, for atomicMin/atomicMax.

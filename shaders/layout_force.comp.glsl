@@ -172,18 +172,19 @@ void main()
     uint top = l == first ? LEVELS : l + 1u;
     if (top < LEVELS) {
         uint ag = level_offset(top) + cell_index(uvec3(cm >> int(top - l)), SIDE >> top);
-        uint at = far_offset() + 3u * ag;
+        uint at = far_offset() + EXP_VEC4 * ag;
         F = expand(at, x0 - AT4(cellsum_in, ag).xyz);
-        vec4 e1 = AT4(cellsum_in, at + 1u), e2 = AT4(cellsum_in, at + 2u);
+        vec4 e1 = AT4(cellsum_in, at + 1u);
         Ja = e1.xyz;
-        Jb = vec3(e1.w, e2.xy);
+        Jb = vec3(e1.w, DIMS == 3u ? AT4(cellsum_in, at + 2u).xy : vec2(0.0));
     }
     for (int lv = int(top) - 1; lv >= int(l); lv--)
         il_terms(uint(lv), cm >> (lv - int(l)), x0, F, Ja, Jb);
-    uint at = far_offset() + 3u * g;
+    uint at = far_offset() + EXP_VEC4 * g;
     cellsum[at] = vec4(F, 0.0);
     cellsum[at + 1u] = vec4(Ja, Jb.x);
-    cellsum[at + 2u] = vec4(Jb.yz, 0.0, 0.0);
+    if (DIMS == 3u)
+        cellsum[at + 2u] = vec4(Jb.yz, 0.0, 0.0);
 }
 #elif defined(EXACT)
 void main()
@@ -278,7 +279,7 @@ void main()
     // everything outside our 3^d block: our finest cell's local expansion
     {
         uint q = cell_index(uvec3(c0), SIDE);
-        f = expand(far_offset() + 3u * q, pi - AT4(cellsum_in, q).xyz);
+        f = expand(far_offset() + EXP_VEC4 * q, pi - AT4(cellsum_in, q).xyz);
     }
     // near: particles of our 3^d block, by cell then id, one range of the
     // sorted copy of the positions per row; then the kicks for coincident

@@ -864,7 +864,8 @@ static bool forces(layout *l, const layout_consts *c)
         uint32_t cells = layout_grid_cells(side, (int)c->dims);
         ensure(l, LAYOUT_B_OCC, (size_t)cells * 4, 0);
         ensure(l, LAYOUT_B_LEVELS, LAYOUT_MAX_LEVELS * 16, 0);
-        ensure(l, LAYOUT_B_CELLSUM, (size_t)cells * 4 * 16, 0); /* sums, then 3 vec4 expansions */
+        /* sums, then the expansions: 3 vec4 per cell in 3D, 2 in 2D */
+        ensure(l, LAYOUT_B_CELLSUM, (size_t)cells * (c->dims == 3 ? 4 : 3) * 16, 0);
         prof(-1);
         const uint32_t box[8] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, 0, 0, 0, 0, 0};
         upload(l, LAYOUT_B_BBOX, 0, sizeof box, box);

@@ -59,8 +59,9 @@ void layout_initial_position(uint32_t seed, uint32_t id, int dims, float *out);
  * the coarsest level down, each cell once, so the far field costs a bounded
  * number of cell terms per occupied cell; a node then adds its finest cell's
  * F + J (p - centre) to the exact repulsion of its 3^d block. The
- * expansions follow the cell sums in the cell-sum array: 3 vec4 per cell,
- * cell g at total cells + 3 g (F xyz, _; Jxx Jxy Jxz Jyy; Jyz Jzz _ _).
+ * GPU keeps the expansions after the cell sums in its cell-sum array: 3 vec4
+ * per cell in 3D, cell g at total cells + 3 g (F xyz, _; Jxx Jxy Jxz Jyy;
+ * Jyz Jzz _ _), and the first 2 at + 2 g in 2D, where the third is zero.
  *
  * LAYOUT_FAR_TOP = T: the coarsest T levels get no expansions of their
  * own; the first level that does (layout_far_first()) sums their
