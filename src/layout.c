@@ -709,6 +709,10 @@ bool layout_append(layout *l, uint32_t n, uint32_t m, const uint32_t *edges, con
     upload_adjacency(l, n_old, n);
     ensure(l, LAYOUT_B_POS, (size_t)n * 16, (size_t)n_old * 16);
     ensure(l, LAYOUT_B_DISP, (size_t)n * 16, 0);
+    /* the grid's per-node arrays (the exact path leaves them unread) */
+    ensure(l, LAYOUT_B_NODE_CELL, (size_t)n * 8, 0);
+    ensure(l, LAYOUT_B_SORTED, (size_t)n * 4, 0);
+    ensure(l, LAYOUT_B_SPOS, (size_t)n * 16, 0);
     ensure(l, LAYOUT_B_FLAGS, (size_t)n * 4, (size_t)n_old * 4);
     clear_u32(l, LAYOUT_B_FLAGS, (size_t)n_old * 4, (size_t)(n - n_old) * 4);
     float *init = calloc((size_t)(n - n_old) * 4 + 4, sizeof *init);
@@ -856,9 +860,6 @@ static bool forces(layout *l, const layout_consts *c)
     if (!c->exact) {
         uint32_t side = c->side, fine = c->dims == 3 ? side * side * side : side * side;
         uint32_t blocks = (fine + LAYOUT_SCAN_BLOCK - 1) / LAYOUT_SCAN_BLOCK;
-        ensure(l, LAYOUT_B_NODE_CELL, (size_t)n * 8, 0);
-        ensure(l, LAYOUT_B_SORTED, (size_t)n * 4, 0);
-        ensure(l, LAYOUT_B_SPOS, (size_t)n * 16, 0);
         ensure(l, LAYOUT_B_CELLS, (size_t)fine * 8, 0);
         ensure(l, LAYOUT_B_BLOCKSUM, (size_t)blocks * 8, 0);
         uint32_t cells = layout_grid_cells(side, (int)c->dims);
