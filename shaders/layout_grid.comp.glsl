@@ -13,6 +13,10 @@
 //                 same sums every run) into its centre of mass and count
 //   K_CELLSUM_LEVEL centre of mass and count of each occupied coarser cell
 //                 from its 2^d children, and the list of those cells
+//   K_CELLSUM_TOP the same for every level from u_level up, in one
+//                 workgroup with a barrier between levels: the coarse
+//                 levels hold few cells, and a dispatch each cost more than
+//                 their sums
 layout(local_size_x = LAYOUT_WG) in;
 
 #if defined(K_BBOX) || defined(K_COUNT) || defined(K_RANK)
@@ -40,8 +44,18 @@ layout(std430, binding = LAYOUT_B_OCC) writeonly buffer Occ { uint occ[]; }; // 
 #endif
 #ifdef K_CELLSUM_LEVEL
 RO_UINT(LAYOUT_B_OCC, OccIn, occ_in); // the level below, listed by the pass before
+#define OCC_IN(i) AT1(occ_in, i)
 #elif defined(K_CELLSUM_FINE)
 RO_UINT(LAYOUT_B_OCC, Occ, occ);
+#endif
+#ifdef K_CELLSUM_TOP
+// Each level reads what the same workgroup wrote for the level below, so
+// through coherent storage, not textures
+layout(std430, binding = LAYOUT_B_OCC) coherent buffer Occ { uint occ[]; };
+layout(std430, binding = LAYOUT_B_CELLSUM) coherent buffer CellSum { vec4 cellsum[]; };
+layout(std430, binding = LAYOUT_B_LEVELS) coherent buffer Levels { uvec4 levels[]; };
+#define OCC_IN(i) occ[i]
+#define CELLSUM_IN(i) cellsum[i]
 #endif
 #if defined(K_SCAN_BLOCKS) || defined(K_CELLSUM_LEVEL)
 layout(std430, binding = LAYOUT_B_LEVELS) buffer Levels { uvec4 levels[]; };
@@ -63,8 +77,9 @@ layout(std430, binding = LAYOUT_B_CELLSUM) writeonly buffer CellSum { vec4 cells
 #endif
 #ifdef K_CELLSUM_LEVEL
 RO_VEC4(LAYOUT_B_CELLSUM, CellSumIn, cellsum_in); // the finer level, summed by the pass before
+#define CELLSUM_IN(i) AT4(cellsum_in, i)
 #endif
-#if defined(K_CELLSUM_FINE) || defined(K_CELLSUM_LEVEL)
+#if defined(K_CELLSUM_FINE) || defined(K_CELLSUM_LEVEL) || defined(K_CELLSUM_TOP)
 layout(location = LAYOUT_U_LEVEL) uniform uint u_level;
 #endif
 
@@ -211,24 +226,21 @@ void main()
 }
 #endif
 
-#ifdef K_CELLSUM_LEVEL
-// One invocation per occupied cell of the level below: the first occupied
-// child (in x, y, z order) of each cell sums the cell's 2^d children and
-// lists it among the level's occupied cells, counting the workgroups of
-// the passes that walk them. The list's order varies from run to run; what
-// is computed for each cell does not.
-void main()
+#if defined(K_CELLSUM_LEVEL) || defined(K_CELLSUM_TOP)
+// For the k-th occupied cell of level l - 1: if it is the first occupied
+// child (in x, y, z order) of its cell, sums the cell's 2^d children and
+// lists the cell among level l's occupied cells, counting the workgroups
+// of the passes that walk them. The list's order varies from run to run;
+// what is computed for each cell does not.
+void sum_parent(uint l, uint k)
 {
-    uint l = u_level, k = gl_GlobalInvocationID.x;
-    if (k >= levels[l - 1u].w)
-        return;
     uint cs = SIDE >> (l - 1u), src = level_offset(l - 1u);
-    uvec3 child = cell_coords(AT1(occ_in, src + k), cs), c = child >> 1;
+    uvec3 child = cell_coords(OCC_IN(src + k), cs), c = child >> 1;
     uint me = (child.x & 1u) | ((child.y & 1u) << 1) | ((child.z & 1u) << 2);
     uint first = 8u;
     precise vec4 acc = vec4(0.0);
     for (uint d = 0u; d < (DIMS == 3u ? 8u : 4u); d++) {
-        vec4 ch = AT4(cellsum_in, src + cell_index(2u * c + uvec3(d & 1u, (d >> 1) & 1u, d >> 2), cs));
+        vec4 ch = CELLSUM_IN(src + cell_index(2u * c + uvec3(d & 1u, (d >> 1) & 1u, d >> 2), cs));
         first = ch.w > 0.0 ? min(first, d) : first;
         acc += vec4(ch.xyz * ch.w, ch.w);
     }
@@ -241,5 +253,30 @@ void main()
     occ[level_offset(l) + at] = q;
     if (at % LAYOUT_WG == 0u)
         atomicAdd(levels[l].x, 1u);
+}
+#endif
+
+#ifdef K_CELLSUM_LEVEL
+// One invocation per occupied cell of the level below.
+void main()
+{
+    uint k = gl_GlobalInvocationID.x;
+    if (k < levels[u_level - 1u].w)
+        sum_parent(u_level, k);
+}
+#endif
+
+#ifdef K_CELLSUM_TOP
+// One workgroup, dispatched once: level after level, its invocations take
+// turns over the occupied cells of the level below.
+void main()
+{
+    for (uint l = u_level; l < LEVELS; l++) {
+        uint below = levels[l - 1u].w;
+        for (uint k = gl_LocalInvocationID.x; k < below; k += LAYOUT_WG)
+            sum_parent(l, k);
+        memoryBarrierBuffer();
+        barrier();
+    }
 }
 #endif

@@ -14,7 +14,8 @@
 #include "shader.h"
 
 enum { P_EXACT, P_GRID, P_MOVE, P_PLACE, P_BBOX, P_COUNT, P_SCAN_LOCAL, P_SCAN_BLOCKS,
-       P_SCAN_ADD, P_SCATTER, P_CELLSUM_FINE, P_CELLSUM_LEVEL, P_FAR, P_SPRINGS, P_RANK, P_N };
+       P_SCAN_ADD, P_SCATTER, P_CELLSUM_FINE, P_CELLSUM_LEVEL, P_FAR, P_SPRINGS, P_RANK,
+       P_CELLSUM_TOP, P_N };
 
 static const struct {
     const char *file, *define;
@@ -34,7 +35,15 @@ static const struct {
     [P_FAR] = {"layout_force.comp.glsl", "FAR"},
     [P_SPRINGS] = {"layout_force.comp.glsl", "SPRINGS"},
     [P_RANK] = {"layout_grid.comp.glsl", "K_RANK"},
+    [P_CELLSUM_TOP] = {"layout_grid.comp.glsl", "K_CELLSUM_TOP"},
 };
+
+/* Levels of at most this many cells are summed together, by one workgroup
+ * in one dispatch (K_CELLSUM_TOP): at 10k nodes the 4 coarsest levels, 80
+ * us in all on llvmpipe, where a dispatch each cost about 45 us (waking its
+ * threads) while their sums take a few. IPVIZ_LAYOUT_TOP_CELLS=N changes
+ * the limit, so that the tests cover both kernels. */
+#define LAYOUT_TOP_CELLS 1024
 
 /* Shader storage buffers, indexed by their binding number. */
 enum { NBUF = LAYOUT_B_LEVELS + 1 };
@@ -44,6 +53,7 @@ struct layout {
     bool cpu_raster; /* llvmpipe and the like: kernels built with NO_TILE */
     bool tex;        /* kernels read through buffer textures (layout_gpu.h) */
     GLint tex_max;   /* GL_MAX_TEXTURE_BUFFER_SIZE, texels */
+    uint32_t top_cells; /* LAYOUT_TOP_CELLS */
     bool order_stale; /* degrees changed since upload_order() */
     layout_schedule sched;
     bool started, paused;
@@ -270,7 +280,7 @@ static void prof_report(void)
         return;
     static const char *names[P_N + 2] = {"exact", "grid-force", "move", "place", "bbox", "count",
         "scan-local", "scan-blocks", "scan-add", "scatter", "cellsum-fine", "cellsum-level",
-        "far", "springs", "rank", "readback", "setup"};
+        "far", "springs", "rank", "cellsum-top", "readback", "setup"};
     for (int k = 0; k < P_N + 2; k++)
         if (prof_calls[k])
             fprintf(stderr, "profile %-14s %5u calls %10.2f ms total\n", names[k], prof_calls[k], 1e3 * prof_t[k]);
@@ -320,8 +330,8 @@ static void warm_up(layout *l)
     bind_all(l);
     for (int k = 0; k < P_N; k++) {
         glUseProgram(l->prog[k]);
-        if (k == P_CELLSUM_LEVEL)
-            glUniform1ui(LAYOUT_U_LEVEL, 1); /* it reads the level below */
+        if (k == P_CELLSUM_LEVEL || k == P_CELLSUM_TOP)
+            glUniform1ui(LAYOUT_U_LEVEL, 1); /* they read the level below */
         glDispatchCompute(1, 1, 1);
     }
     glMemoryBarrier(GL_ALL_BARRIER_BITS);
@@ -358,6 +368,8 @@ layout *layout_create(const layout_params *params)
     const char *tm = getenv("IPVIZ_LAYOUT_TEX_MAX");
     if (tm && atol(tm) >= 0 && atol(tm) < l->tex_max)
         l->tex_max = (GLint)atol(tm);
+    const char *tc = getenv("IPVIZ_LAYOUT_TOP_CELLS");
+    l->top_cells = tc && atol(tc) >= 0 ? (uint32_t)atol(tc) : LAYOUT_TOP_CELLS;
     if (!build_all(l, l->tex_max > 0)) {
         layout_destroy(l);
         return NULL;
@@ -896,8 +908,17 @@ static bool forces(layout *l, const layout_consts *c)
         /* every pass from here on walks only the occupied cells of a level:
          * in a clumped drawing most cells are empty */
         run_level(l, P_CELLSUM_FINE, 0, 0);
-        for (uint32_t lv = 1; lv < c->levels; lv++)
+        uint32_t top = 1; /* the first level summed with the ones above it */
+        while (top < c->levels &&
+               (side >> top) * (side >> top) * (c->dims == 3 ? side >> top : 1) > l->top_cells)
+            top++;
+        for (uint32_t lv = 1; lv < top; lv++)
             run_level(l, P_CELLSUM_LEVEL, lv, lv - 1); /* from the occupied children */
+        if (top < c->levels) {
+            glUseProgram(l->prog[P_CELLSUM_TOP]);
+            glUniform1ui(LAYOUT_U_LEVEL, top);
+            run(l, P_CELLSUM_TOP, 1);
+        }
         for (uint32_t lv = layout_far_first(c->levels) + 1; lv-- > 0;)
             run_level(l, P_FAR, lv, lv);
         run(l, P_GRID, n);

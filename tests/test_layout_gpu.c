@@ -208,6 +208,14 @@ int main(void)
     compare("grid 3d, switched to storage buffers",
             (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .dims = 3}, 3000, 7000, false);
     unsetenv("IPVIZ_LAYOUT_TEX_MAX");
+    /* every level summed in a dispatch of its own, none in the one-workgroup
+     * pass that sums the coarse ones */
+    setenv("IPVIZ_LAYOUT_TOP_CELLS", "0", 1);
+    compare("grid 2d, a pass per level", (layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 3000, 7000,
+            false);
+    compare("grid 3d, a pass per level", (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .dims = 3},
+            3000, 7000, false);
+    unsetenv("IPVIZ_LAYOUT_TOP_CELLS");
     adjacency_in_pieces();
     determinism((layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 1000, 2500);
     determinism((layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 5000, 12000);
