@@ -48,6 +48,17 @@ layout(std140, binding = LAYOUT_B_CONSTS) uniform Consts {
 
 uint level_offset(uint l) { return level_offset4[l >> 2u][l & 3u]; }
 
+// The sorted copy of the positions (K_RANK writes it, nodes in cell order):
+// SPOS(k) is slot k's position, read from array spos. In 2D two slots share
+// a texel (x y of slot 2t, then x y of slot 2t + 1), so that one fetch
+// serves two near pairs; in 3D a texel holds one slot (x y z, _).
+#if LAYOUT_DIMS == 2u
+vec3 spos_half(vec4 t, uint k) { return vec3((k & 1u) != 0u ? t.zw : t.xy, 0.0); }
+#define SPOS(k) spos_half(AT4(spos, (k) >> 1), k)
+#else
+#define SPOS(k) AT4(spos, k).xyz
+#endif
+
 // The coordinates of cell q of a level of `side` cells per axis
 uvec3 cell_coords(uint q, uint side) { return uvec3(q % side, (q / side) % side, q / (side * side)); }
 

@@ -26,6 +26,7 @@ layout(std430, binding = LAYOUT_B_LEVELS) readonly buffer Levels { uvec4 levels[
 layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; }; // [3]: sampled near pairs
 RO_UVEC2(LAYOUT_B_CELLS, Cells, cells);
 RO_VEC4(LAYOUT_B_SPOS, Spos, spos);
+RO_UINT(LAYOUT_B_SID, Sid, sid);
 RO_VEC4(LAYOUT_B_CELLSUM, CellSumIn, cellsum_in);
 #elif defined(EXACT) && !defined(NO_TILE)
 shared vec4 tile[LAYOUT_WG];
@@ -252,10 +253,8 @@ void near_kicks(inout vec3 f, ivec3 c0, vec3 pi, uint i, uint close)
         for (int oz = -zr; oz <= zr; oz++)
             for (int oy = -1; oy <= 1; oy++) {
                 uvec2 r = near_row(c0, oy, oz);
-                for (uint k = r.x; k < r.y; k++) {
-                    vec4 pj = AT4(spos, k);
-                    pair_kick(f, pi, pj.xyz, i, floatBitsToUint(pj.w));
-                }
+                for (uint k = r.x; k < r.y; k++)
+                    pair_kick(f, pi, SPOS(k), i, AT1(sid, k));
             }
 }
 
@@ -268,9 +267,8 @@ void main()
     // group then share their interaction lists and near blocks, so loops run
     // the same trip counts and loads hit the same cells. Each node's own sum
     // is unchanged (the CPU reference keeps node order).
-    vec4 me = AT4(spos, i);
-    i = floatBitsToUint(me.w);
-    vec3 pi = me.xyz;
+    vec3 pi = SPOS(i);
+    i = AT1(sid, i);
     vec3 f = vec3(0.0);
     vec3 lo = vec3(key_float(bbox[0]), key_float(bbox[1]), key_float(bbox[2]));
     vec3 hi = vec3(key_float(bbox[4]), key_float(bbox[5]), key_float(bbox[6]));
@@ -289,18 +287,30 @@ void main()
         for (int oy = -1; oy <= 1; oy++) {
             uvec2 r = near_row(c0, oy, oz);
             near += r.y - r.x;
-            // four at a time: less loop overhead, same order
+            // four at a time: less loop overhead, same order (in 2D from an
+            // even slot, two texels for four slots)
             uint k = r.x;
+#if LAYOUT_DIMS == 2u
+            for (; (k & 1u) != 0u && k < r.y; k++)
+                pair(f, close, pi, SPOS(k));
             for (; k + 3u < r.y; k += 4u) {
-                vec3 a = AT4(spos, k).xyz, b = AT4(spos, k + 1u).xyz;
-                vec3 c = AT4(spos, k + 2u).xyz, d = AT4(spos, k + 3u).xyz;
+                vec4 ab = AT4(spos, k >> 1), cd = AT4(spos, (k >> 1) + 1u);
+                pair(f, close, pi, vec3(ab.xy, 0.0));
+                pair(f, close, pi, vec3(ab.zw, 0.0));
+                pair(f, close, pi, vec3(cd.xy, 0.0));
+                pair(f, close, pi, vec3(cd.zw, 0.0));
+            }
+#else
+            for (; k + 3u < r.y; k += 4u) {
+                vec3 a = SPOS(k), b = SPOS(k + 1u), c = SPOS(k + 2u), d = SPOS(k + 3u);
                 pair(f, close, pi, a);
                 pair(f, close, pi, b);
                 pair(f, close, pi, c);
                 pair(f, close, pi, d);
             }
+#endif
             for (; k < r.y; k++)
-                pair(f, close, pi, AT4(spos, k).xyz);
+                pair(f, close, pi, SPOS(k));
         }
     near_kicks(f, c0, pi, i, close);
     if (i % LAYOUT_SAMPLE == 0u)

@@ -5,8 +5,8 @@
 //   K_SCAN_LOCAL, K_SCAN_BLOCKS, K_SCAN_ADD   exclusive prefix sum of counts,
 //                 and the list of occupied finest cells
 //   K_SCATTER     node ids into their cell's range
-//   K_RANK        copies the positions in cell order, then id order within
-//                 a cell (id in w), for the near field: each node's slot is
+//   K_RANK        copies the positions and ids in cell order, then id order
+//                 within a cell, for the near field: each node's slot is
 //                 its rank among its cell's ids (the atomics of K_COUNT gave
 //                 a racy order), so no sort is needed
 //   K_CELLSUM_FINE sums each occupied cell's positions in that order (the
@@ -68,7 +68,12 @@ layout(std430, binding = LAYOUT_B_SORTED) writeonly buffer Sorted { uint sorted_
 RO_UINT(LAYOUT_B_SORTED, Sorted, sorted_ids);
 #endif
 #ifdef K_RANK
+#if LAYOUT_DIMS == 2u
+layout(std430, binding = LAYOUT_B_SPOS) writeonly buffer Spos { vec2 spos[]; };
+#else
 layout(std430, binding = LAYOUT_B_SPOS) writeonly buffer Spos { vec4 spos[]; };
+#endif
+layout(std430, binding = LAYOUT_B_SID) writeonly buffer Sid { uint sid[]; };
 #elif defined(K_CELLSUM_FINE)
 RO_VEC4(LAYOUT_B_SPOS, Spos, spos);
 #endif
@@ -205,7 +210,13 @@ void main()
                                 uvec4(id)));
     for (; a < end; a++)
         below.x += AT1(sorted_ids, a) < id ? 1u : 0u;
-    spos[sc.x + below.x + below.y + below.z + below.w] = vec4(AT4(pos, id).xyz, uintBitsToFloat(id));
+    uint slot = sc.x + below.x + below.y + below.z + below.w;
+#if LAYOUT_DIMS == 2u
+    spos[slot] = AT4(pos, id).xy;
+#else
+    spos[slot] = vec4(AT4(pos, id).xyz, 0.0);
+#endif
+    sid[slot] = id;
 }
 #endif
 
@@ -221,7 +232,7 @@ void main()
     uvec2 sc = AT2(cells, q);
     precise vec4 s = vec4(0.0);
     for (uint a = sc.x; a < sc.x + sc.y; a++)
-        s += vec4(AT4(spos, a).xyz, 1.0);
+        s += vec4(SPOS(a), 1.0);
     cellsum[q] = vec4(s.xyz / s.w, s.w);
 }
 #endif

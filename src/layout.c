@@ -46,7 +46,7 @@ static const struct {
 #define LAYOUT_TOP_CELLS 1024
 
 /* Shader storage buffers, indexed by their binding number. */
-enum { NBUF = LAYOUT_B_LEVELS + 1 };
+enum { NBUF = LAYOUT_B_SID + 1 };
 
 struct layout {
     layout_params p;
@@ -93,6 +93,7 @@ static const GLenum tex_format[NBUF] = {
     [LAYOUT_B_CSR_ADJ] = GL_RG32UI, [LAYOUT_B_FLAGS] = GL_R32UI, [LAYOUT_B_NODE_CELL] = GL_RG32UI,
     [LAYOUT_B_CELLS] = GL_RG32UI, [LAYOUT_B_SORTED] = GL_R32UI, [LAYOUT_B_CELLSUM] = GL_RGBA32F,
     [LAYOUT_B_OCC] = GL_R32UI, [LAYOUT_B_SPOS] = GL_RGBA32F, [LAYOUT_B_ORDER] = GL_R32UI,
+    [LAYOUT_B_SID] = GL_R32UI,
 };
 
 static size_t texel_bytes(GLenum f) { return f == GL_RGBA32F ? 16 : f == GL_RG32UI ? 8 : 4; }
@@ -107,13 +108,13 @@ static GLuint build(int k, int dims, bool no_tile, bool tex)
              "#define LAYOUT_B_FLAGS %d\n#define LAYOUT_B_BBOX %d\n#define LAYOUT_B_NODE_CELL %d\n"
              "#define LAYOUT_B_CELLS %d\n#define LAYOUT_B_SORTED %d\n#define LAYOUT_B_CELLSUM %d\n"
              "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n#define LAYOUT_B_OCC %d\n#define LAYOUT_B_SPOS %d\n#define LAYOUT_B_ORDER %d\n"
-             "#define LAYOUT_B_LEVELS %d\n"
+             "#define LAYOUT_B_LEVELS %d\n#define LAYOUT_B_SID %d\n"
              "#define LAYOUT_U_LEVEL %d\n#define LAYOUT_U_COUNT %d\n#define LAYOUT_U_RADIUS %d\n"
              "#define LAYOUT_STEP %#.9g\n#define LAYOUT_SAMPLE %du\n#define LAYOUT_FAR_TOP %du\n",
              no_tile ? "#define NO_TILE 1\n" : "", tex ? "#define LAYOUT_TEX 1\n" : "", kernels[k].define, dims, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
              LAYOUT_B_EDGES, LAYOUT_B_DISP, LAYOUT_B_CSR_OFF, LAYOUT_B_CSR_ADJ, LAYOUT_B_FLAGS,
              LAYOUT_B_BBOX, LAYOUT_B_NODE_CELL, LAYOUT_B_CELLS, LAYOUT_B_SORTED, LAYOUT_B_CELLSUM,
-             LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_B_OCC, LAYOUT_B_SPOS, LAYOUT_B_ORDER, LAYOUT_B_LEVELS, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
+             LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_B_OCC, LAYOUT_B_SPOS, LAYOUT_B_ORDER, LAYOUT_B_LEVELS, LAYOUT_B_SID, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
              LAYOUT_U_RADIUS, (double)LAYOUT_STEP, LAYOUT_SAMPLE, LAYOUT_FAR_TOP);
     char *common = shader_source("layout_common.glsl");
     char *body = shader_source(kernels[k].file);
@@ -363,6 +364,10 @@ layout *layout_create(const layout_params *params)
         return NULL;
     }
     glGetIntegerv(GL_MAX_TEXTURE_BUFFER_SIZE, &l->tex_max);
+    GLint units = 0; /* a buffer texture's unit is its binding's number */
+    glGetIntegerv(GL_MAX_COMPUTE_TEXTURE_IMAGE_UNITS, &units);
+    if (units < NBUF)
+        l->tex_max = 0;
     /* IPVIZ_LAYOUT_TEX_MAX=N: a smaller limit, so that the tests cover the
      * storage-buffer kernels and the switch to them */
     const char *tm = getenv("IPVIZ_LAYOUT_TEX_MAX");
@@ -724,7 +729,8 @@ bool layout_append(layout *l, uint32_t n, uint32_t m, const uint32_t *edges, con
     /* the grid's per-node arrays (the exact path leaves them unread) */
     ensure(l, LAYOUT_B_NODE_CELL, (size_t)n * 8, 0);
     ensure(l, LAYOUT_B_SORTED, (size_t)n * 4, 0);
-    ensure(l, LAYOUT_B_SPOS, (size_t)n * 16, 0);
+    ensure(l, LAYOUT_B_SPOS, l->p.dims == 3 ? (size_t)n * 16 : ((size_t)n + 1) / 2 * 16, 0);
+    ensure(l, LAYOUT_B_SID, (size_t)n * 4, 0);
     ensure(l, LAYOUT_B_FLAGS, (size_t)n * 4, (size_t)n_old * 4);
     clear_u32(l, LAYOUT_B_FLAGS, (size_t)n_old * 4, (size_t)(n - n_old) * 4);
     float *init = calloc((size_t)(n - n_old) * 4 + 4, sizeof *init);

@@ -36,10 +36,12 @@
 #define LAYOUT_B_PLACE 13    /* uvec2 per new node: node id, anchor id */
 #define LAYOUT_B_OCC 14      /* uint per cell of every level: each level's occupied cells, from
                                 its level offset (the finest in cell order, the rest in any) */
-#define LAYOUT_B_SPOS 15     /* vec4 per sorted slot: the node's xyz, its id's bits in w */
+#define LAYOUT_B_SPOS 15     /* per sorted slot, the node's position: in 2D a vec2 (x, y), two
+                                slots per texel; in 3D a vec4 (x, y, z, _) */
 #define LAYOUT_B_ORDER 16    /* uint per node: node ids by degree, highest first */
 #define LAYOUT_B_LEVELS 17   /* uvec4 per level: workgroups (x, 1, 1) of a pass over its
                                 occupied cells (glDispatchComputeIndirect), their count */
+#define LAYOUT_B_SID 18      /* uint per sorted slot: the node's id */
 
 /* Buffer textures. Kernels read the arrays they do not write in the same
  * dispatch through a buffer texture over the same buffer, bound to the texture
@@ -49,7 +51,8 @@
  * llvmpipe): the near field ran 2.3 times faster this way. Where a buffer
  * outgrows GL_MAX_TEXTURE_BUFFER_SIZE the kernels are rebuilt to read
  * storage buffers instead (IPVIZ_LAYOUT_TEX_MAX=N lowers the limit, for the
- * tests). */
+ * tests); a driver with fewer compute texture units than bindings gets
+ * those kernels from the start. */
 
 /* Plain uniforms (location numbers) */
 #define LAYOUT_U_LEVEL 0   /* cell-sum and far kernels: the level being worked */
