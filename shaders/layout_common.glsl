@@ -195,6 +195,14 @@ float key_float(uint u)
     return uintBitsToFloat((u & 0x80000000u) != 0u ? u & 0x7fffffffu : ~u);
 }
 
+// Merges the box lo..hi into the bounding box (LAYOUT_B_BBOX, which the
+// kernel declares as bbox): exact in any order.
+#define BBOX_MERGE(lo, hi)                                                                         \
+    for (uint k_ = 0u; k_ < 3u; k_++) {                                                            \
+        atomicMin(bbox[k_], float_key((lo)[k_]));                                                  \
+        atomicMax(bbox[4u + k_], float_key((hi)[k_]));                                             \
+    }
+
 // The grid frame of layout_grid_frame(): log2 of the cell size.
 int grid_log2h(vec3 lo, vec3 hi)
 {

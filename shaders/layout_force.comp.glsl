@@ -23,7 +23,7 @@ RO_VEC4(LAYOUT_B_CELLSUM, CellSumIn, cellsum_in);
 RO_UINT(LAYOUT_B_OCC, Occ, occ);
 layout(std430, binding = LAYOUT_B_LEVELS) readonly buffer Levels { uvec4 levels[]; };
 #elif defined(GRID)
-layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; }; // [3]: sampled near pairs
+layout(std430, binding = LAYOUT_B_BBOX) buffer Bbox { uint bbox[8]; }; // [7]: sampled near pairs
 RO_UVEC2(LAYOUT_B_CELLS, Cells, cells);
 RO_VEC4(LAYOUT_B_SPOS, Spos, spos);
 RO_UINT(LAYOUT_B_SID, Sid, sid);
@@ -314,7 +314,7 @@ void main()
         }
     near_kicks(f, c0, pi, i, close);
     if (i % LAYOUT_SAMPLE == 0u)
-        atomicAdd(bbox[3], near - 1u); // feeds layout_schedule_grid
+        atomicAdd(bbox[7], near - 1u); // feeds layout_schedule_grid
     disp[i] = vec4(f, 0.0);
 }
 #endif

@@ -102,10 +102,7 @@ void main()
         lo = min(lo, p);
         hi = max(hi, p);
     }
-    for (uint k = 0u; k < 3u; k++) {
-        atomicMin(bbox[k], float_key(lo[k]));
-        atomicMax(bbox[4u + k], float_key(hi[k]));
-    }
+    BBOX_MERGE(lo, hi);
 }
 #endif
 

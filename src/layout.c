@@ -73,6 +73,7 @@ struct layout {
     uint32_t *dirty_nodes, ndirty_nodes, dirty_nodes_cap;
     uint32_t *dirty_adj, ndirty_adj, dirty_adj_cap; /* pairs: first entry, count */
     bool full_upload;
+    bool bbox_ok; /* LAYOUT_B_BBOX holds the box of the positions (the last move left it) */
     float *partial;
     size_t partial_cap;
 };
@@ -812,6 +813,7 @@ bool layout_append(layout *l, uint32_t n, uint32_t m, const uint32_t *edges, con
     }
     l->n = n;
     l->m += m;
+    l->bbox_ok = false; /* new nodes, placed */
     GLenum err = glGetError();
     if (err != GL_NO_ERROR) {
         log_error("layout: GL error 0x%x while uploading the graph", err);
@@ -862,6 +864,13 @@ void layout_debug_consts(const layout *l, layout_consts *c)
         layout_ref_grid_consts(c, l->sched.side);
 }
 
+/* Empties the bounding box (LAYOUT_B_BBOX) for a pass to fill. */
+static void reset_bbox(layout *l)
+{
+    const uint32_t box[7] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, 0, 0, 0, 0};
+    upload(l, LAYOUT_B_BBOX, 0, sizeof box, box);
+}
+
 /* Force pass into the displacement buffer. */
 static bool forces(layout *l, const layout_consts *c)
 {
@@ -886,8 +895,9 @@ static bool forces(layout *l, const layout_consts *c)
         /* sums, then the expansions: 3 vec4 per cell in 3D, 2 in 2D */
         ensure(l, LAYOUT_B_CELLSUM, (size_t)cells * (c->dims == 3 ? 4 : 3) * 16, 0);
         prof(-1);
-        const uint32_t box[8] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, 0, 0, 0, 0, 0};
-        upload(l, LAYOUT_B_BBOX, 0, sizeof box, box);
+        if (!l->bbox_ok)
+            reset_bbox(l);
+        clear_u32(l, LAYOUT_B_BBOX, 28, 4); /* the near pairs */
         clear_u32(l, LAYOUT_B_CELLS, 0, (size_t)fine * 8);
         clear_u32(l, LAYOUT_B_CELLSUM, 0, (size_t)cells * 16); /* empty cells stay 0 */
         uint32_t none[LAYOUT_MAX_LEVELS][4]; /* no occupied cells listed above the finest yet */
@@ -898,7 +908,8 @@ static bool forces(layout *l, const layout_consts *c)
         upload(l, LAYOUT_B_LEVELS, 0, sizeof none, none);
         bind_all(l);
         prof(P_N + 1);
-        run(l, P_BBOX, (n + LAYOUT_SCAN_BLOCK - 1) / LAYOUT_SCAN_BLOCK);
+        if (!l->bbox_ok) /* else the last move left it */
+            run(l, P_BBOX, (n + LAYOUT_SCAN_BLOCK - 1) / LAYOUT_SCAN_BLOCK);
         run(l, P_COUNT, n);
         glUseProgram(l->prog[P_SCAN_LOCAL]);
         glUniform1ui(LAYOUT_U_COUNT, fine);
@@ -990,8 +1001,10 @@ int layout_step(layout *l, int steps)
         ensure(l, LAYOUT_B_PARTIAL, (size_t)groups * 4, 0);
         if (!forces(l, &c))
             break;
+        reset_bbox(l);
         bind_all(l);
         run(l, P_MOVE, l->cpu_raster ? groups : n);
+        l->bbox_ok = true; /* the move leaves the box of the new positions */
         glMemoryBarrier(GL_BUFFER_UPDATE_BARRIER_BIT);
         prof(-1);
         glBindBuffer(GL_COPY_READ_BUFFER, l->buf[LAYOUT_B_PARTIAL]);
@@ -1004,7 +1017,7 @@ int layout_step(layout *l, int steps)
         if (!c.exact) {
             uint32_t near = 0;
             glBindBuffer(GL_COPY_READ_BUFFER, l->buf[LAYOUT_B_BBOX]);
-            glGetBufferSubData(GL_COPY_READ_BUFFER, 12, 4, &near);
+            glGetBufferSubData(GL_COPY_READ_BUFFER, 28, 4, &near);
             if (prof_on > 0)
                 fprintf(stderr, "profile step side %u levels %u near/node %.1f\n", c.side, c.levels,
                         (double)near / ((n + LAYOUT_SAMPLE - 1) / LAYOUT_SAMPLE));
@@ -1037,6 +1050,7 @@ void layout_pin(layout *l, uint32_t node, const float xyz[3])
     uint32_t one = 1;
     upload(l, LAYOUT_B_POS, (size_t)node * 16, 16, p);
     upload(l, LAYOUT_B_FLAGS, (size_t)node * 4, 4, &one);
+    l->bbox_ok = false;
 }
 
 void layout_unpin(layout *l, uint32_t node)
@@ -1076,5 +1090,6 @@ bool layout_read_positions(layout *l, float *out, int dims)
 bool layout_write_positions(layout *l, const float *pos4)
 {
     upload(l, LAYOUT_B_POS, 0, (size_t)l->n * 16, pos4);
+    l->bbox_ok = false;
     return glGetError() == GL_NO_ERROR;
 }

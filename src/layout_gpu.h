@@ -25,8 +25,8 @@
 #define LAYOUT_B_CSR_OFF 3   /* uvec2 per node: first adjacency entry, entry count */
 #define LAYOUT_B_CSR_ADJ 4   /* uvec2 per entry: neighbour id, floatBitsToUint(weight) */
 #define LAYOUT_B_FLAGS 5     /* uint per node: bit 0 pinned */
-#define LAYOUT_B_BBOX 6      /* uint[8]: order-preserving bits of min xyz, sampled near
-                                pairs (layout_schedule_grid), max xyz, _ */
+#define LAYOUT_B_BBOX 6      /* uint[8]: order-preserving bits of min xyz, _, max xyz, then
+                                the sampled near pairs (layout_schedule_grid) */
 #define LAYOUT_B_NODE_CELL 7 /* uvec2 per node: finest cell, slot in it */
 #define LAYOUT_B_CELLS 8     /* uint[2] per finest cell: first sorted slot, node count */
 #define LAYOUT_B_SORTED 9    /* uint per node: node ids by cell, then id */
