@@ -27,11 +27,12 @@ layout(std140, binding = LAYOUT_B_CONSTS) uniform Consts {
 #define TEMP f1.x
 
 // Arrays a kernel reads but does not write (layout_gpu.h): RO_VEC4,
-// RO_UVEC2 and RO_UINT declare array `a` of binding B as a buffer texture
-// on the texture unit of the same number, or, without LAYOUT_TEX, as a
-// storage block `blk`; AT4, AT2 and AT1 read its element i.
+// RO_UVEC4, RO_UVEC2 and RO_UINT declare array `a` of binding B as a buffer
+// texture on the texture unit of the same number, or, without LAYOUT_TEX,
+// as a storage block `blk`; AT4, AT2 and AT1 read its element i.
 #ifdef LAYOUT_TEX
 #define RO_VEC4(B, blk, a) layout(binding = B) uniform samplerBuffer a
+#define RO_UVEC4(B, blk, a) layout(binding = B) uniform usamplerBuffer a
 #define RO_UVEC2(B, blk, a) layout(binding = B) uniform usamplerBuffer a
 #define RO_UINT(B, blk, a) layout(binding = B) uniform usamplerBuffer a
 #define AT4(a, i) texelFetch(a, int(i))
@@ -39,6 +40,7 @@ layout(std140, binding = LAYOUT_B_CONSTS) uniform Consts {
 #define AT1(a, i) texelFetch(a, int(i)).x
 #else
 #define RO_VEC4(B, blk, a) layout(std430, binding = B) readonly buffer blk { vec4 a[]; }
+#define RO_UVEC4(B, blk, a) layout(std430, binding = B) readonly buffer blk { uvec4 a[]; }
 #define RO_UVEC2(B, blk, a) layout(std430, binding = B) readonly buffer blk { uvec2 a[]; }
 #define RO_UINT(B, blk, a) layout(std430, binding = B) readonly buffer blk { uint a[]; }
 #define AT4(a, i) a[i]

@@ -65,7 +65,7 @@ layout(std430, binding = LAYOUT_B_LEVELS) readonly buffer Levels { uvec4 levels[
 #ifdef K_SCATTER
 layout(std430, binding = LAYOUT_B_SORTED) writeonly buffer Sorted { uint sorted_ids[]; };
 #elif defined(K_RANK)
-RO_UINT(LAYOUT_B_SORTED, Sorted, sorted_ids);
+RO_UVEC4(LAYOUT_B_SORTED, Sorted, sorted4); // the same ids, four to a texel
 #endif
 #ifdef K_RANK
 #if LAYOUT_DIMS == 2u
@@ -189,25 +189,24 @@ void main()
 
 #ifdef K_RANK
 // One invocation per sorted slot, in the racy order of the scatter: the
-// node there counts the ids below its own in its cell, four at a time, and
-// copies its position to that rank's slot. Neighbouring lanes share a cell,
-// so they loop alike.
+// node there counts the ids below its own in its cell, a texel of four
+// slots at a time (those outside the cell masked), and copies its position
+// to that rank's slot. Neighbouring lanes share a cell, so they loop alike.
 void main()
 {
     uint k = gl_GlobalInvocationID.x;
     if (k >= N)
         return;
-    uint id = AT1(sorted_ids, k);
+    uint id = AT4(sorted4, k >> 2)[k & 3u];
     uvec2 sc = AT2(cells, AT2(node_cell, id).x);
     uint a = sc.x, end = sc.x + sc.y;
     uvec4 below = uvec4(0u);
-    for (; a + 3u < end; a += 4u)
-        below += uvec4(lessThan(uvec4(AT1(sorted_ids, a), AT1(sorted_ids, a + 1u), AT1(sorted_ids, a + 2u),
-                                      AT1(sorted_ids, a + 3u)),
-                                uvec4(id)));
-    for (; a < end; a++)
-        below.x += AT1(sorted_ids, a) < id ? 1u : 0u;
-    uint slot = sc.x + below.x + below.y + below.z + below.w;
+    for (uint t = a >> 2; t < (end + 3u) >> 2; t++) {
+        uvec4 s = uvec4(4u * t) + uvec4(0u, 1u, 2u, 3u);
+        uvec4 inside = uvec4(greaterThanEqual(s, uvec4(a))) * uvec4(lessThan(s, uvec4(end)));
+        below += inside * uvec4(lessThan(AT4(sorted4, t), uvec4(id)));
+    }
+    uint slot = a + below.x + below.y + below.z + below.w;
 #if LAYOUT_DIMS == 2u
     spos[slot] = AT4(pos, id).xy;
 #else

@@ -92,12 +92,15 @@ static bool cpu_rasterizer(void)
 static const GLenum tex_format[NBUF] = {
     [LAYOUT_B_POS] = GL_RGBA32F, [LAYOUT_B_DISP] = GL_RGBA32F, [LAYOUT_B_CSR_OFF] = GL_RG32UI,
     [LAYOUT_B_CSR_ADJ] = GL_RG32UI, [LAYOUT_B_FLAGS] = GL_R32UI, [LAYOUT_B_NODE_CELL] = GL_RG32UI,
-    [LAYOUT_B_CELLS] = GL_RG32UI, [LAYOUT_B_SORTED] = GL_R32UI, [LAYOUT_B_CELLSUM] = GL_RGBA32F,
+    [LAYOUT_B_CELLS] = GL_RG32UI, [LAYOUT_B_SORTED] = GL_RGBA32UI, [LAYOUT_B_CELLSUM] = GL_RGBA32F,
     [LAYOUT_B_OCC] = GL_R32UI, [LAYOUT_B_SPOS] = GL_RGBA32F, [LAYOUT_B_ORDER] = GL_R32UI,
     [LAYOUT_B_SID] = GL_R32UI,
 };
 
-static size_t texel_bytes(GLenum f) { return f == GL_RGBA32F ? 16 : f == GL_RG32UI ? 8 : 4; }
+static size_t texel_bytes(GLenum f)
+{
+    return f == GL_RGBA32F || f == GL_RGBA32UI ? 16 : f == GL_RG32UI ? 8 : 4;
+}
 
 static GLuint build(int k, int dims, bool no_tile, bool tex)
 {
@@ -729,7 +732,7 @@ bool layout_append(layout *l, uint32_t n, uint32_t m, const uint32_t *edges, con
     ensure(l, LAYOUT_B_DISP, (size_t)n * 16, 0);
     /* the grid's per-node arrays (the exact path leaves them unread) */
     ensure(l, LAYOUT_B_NODE_CELL, (size_t)n * 8, 0);
-    ensure(l, LAYOUT_B_SORTED, (size_t)n * 4, 0);
+    ensure(l, LAYOUT_B_SORTED, ((size_t)n + 3) / 4 * 16, 0); /* read as 4 ids a texel */
     ensure(l, LAYOUT_B_SPOS, l->p.dims == 3 ? (size_t)n * 16 : ((size_t)n + 1) / 2 * 16, 0);
     ensure(l, LAYOUT_B_SID, (size_t)n * 4, 0);
     ensure(l, LAYOUT_B_FLAGS, (size_t)n * 4, (size_t)n_old * 4);

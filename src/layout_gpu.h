@@ -29,7 +29,8 @@
                                 the sampled near pairs (layout_schedule_grid) */
 #define LAYOUT_B_NODE_CELL 7 /* uvec2 per node: finest cell, slot in it */
 #define LAYOUT_B_CELLS 8     /* uint[2] per finest cell: first sorted slot, node count */
-#define LAYOUT_B_SORTED 9    /* uint per node: node ids by cell, then id */
+#define LAYOUT_B_SORTED 9    /* uint per node: node ids by cell, in the order the scatter
+                                left them; read four to a texel */
 #define LAYOUT_B_CELLSUM 10  /* vec4 per cell of every level: sum of xyz, count */
 #define LAYOUT_B_PARTIAL 11  /* float per workgroup: summed squared moves */
 #define LAYOUT_B_BLOCKSUM 12 /* uint[2] per scan block: nodes, occupied cells */
