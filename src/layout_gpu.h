@@ -13,7 +13,7 @@
 
 #include "layout_ref.h"
 
-#define LAYOUT_WG 256          /* invocations per workgroup, every kernel */
+#define LAYOUT_WG 128          /* invocations per workgroup, every kernel */
 #define LAYOUT_SCAN_BLOCK 64  /* cells per invocation in the prefix sum */
 
 /* Uniform block */
