@@ -9,19 +9,21 @@
  * (temperature-limited, pinned nodes skipped, squared moves summed per
  * workgroup for the early stop). Repulsion is exact all-pairs (tiled through
  * shared memory) up to params.exact_max nodes; above, a multilevel grid built
- * on the GPU each step (bounding box, counting sort of nodes into the finest
- * cells, each node ranked by id within its cell, per-cell sums at every
- * level, each level's occupied cells listed) gives exact forces from the node's own
- * 3^d block of finest cells and monopoles of cells that are well separated at
- * each coarser level, each cell counted once (the FMM interaction list).
+ * on the GPU each step (bounding box, left by the previous move pass;
+ * counting sort of nodes into the finest cells, each node ranked by id
+ * within its cell, per-cell sums at every level, the coarse levels in one
+ * single-workgroup pass, each level's occupied cells listed) gives exact
+ * forces from the node's own 3^d block of finest cells and monopoles of
+ * cells that are well separated at each coarser level, each cell counted
+ * once (the FMM interaction list).
  * The far part is a local expansion per occupied cell (force + Jacobian about
  * its centre of mass), passed down from the coarsest level one pass per level
  * (layout_ref.h): a node's own work is its near block plus one F + J (p - c).
  * Passes over cells are dispatched indirectly over the occupied ones. Kernels
  * read what a pass does not write through buffer textures (layout_gpu.h). On
- * llvmpipe every pass avoids barriers and walks nodes in cell order so SIMD
- * lanes agree (IPVIZ_LAYOUT_PROFILE=1 prints each pass's time at
- * layout_destroy).
+ * llvmpipe the passes avoid barriers (but for the single-workgroup one, a
+ * barrier per level) and walk nodes in cell order so SIMD lanes agree
+ * (IPVIZ_LAYOUT_PROFILE=1 prints each pass's time at layout_destroy).
  * What a step computes is defined once in layout_ref.c;
  * this file runs the same arithmetic in the same order on the GPU.
  *
