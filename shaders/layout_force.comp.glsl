@@ -2,10 +2,11 @@
 // else the multilevel grid), springs along the CSR adjacency, gravity.
 // One invocation per node writes only its own disp[i]: no write races.
 // FAR: the per-cell far-field expansions that GRID reads (layout_ref.h).
-// SPRINGS: springs and gravity after GRID, nodes in degree order.
+// GRID also adds springs and gravity for nodes of degree LAYOUT_SPRING_CAP
+// or less; SPRINGS adds them after GRID for the rest, in degree order.
 layout(local_size_x = LAYOUT_WG) in;
 
-#if defined(EXACT) || defined(SPRINGS)
+#if defined(EXACT) || defined(SPRINGS) || defined(GRID)
 RO_VEC4(LAYOUT_B_POS, Pos, pos);
 RO_UVEC2(LAYOUT_B_CSR_OFF, CsrOff, csr_off);
 RO_UVEC2(LAYOUT_B_CSR_ADJ, CsrAdj, csr_adj);
@@ -13,6 +14,7 @@ RO_UVEC2(LAYOUT_B_CSR_ADJ, CsrAdj, csr_adj);
 #ifdef SPRINGS
 layout(std430, binding = LAYOUT_B_DISP) buffer Disp { vec4 disp[]; };
 RO_UINT(LAYOUT_B_ORDER, Order, order);
+layout(location = LAYOUT_U_COUNT) uniform uint u_count; // nodes of degree above the cap
 #else
 layout(std430, binding = LAYOUT_B_DISP) writeonly buffer Disp { vec4 disp[]; };
 #endif
@@ -32,7 +34,7 @@ RO_VEC4(LAYOUT_B_CELLSUM, CellSumIn, cellsum_in);
 shared vec4 tile[LAYOUT_WG];
 #endif
 
-#if defined(EXACT) || defined(SPRINGS)
+#if defined(EXACT) || defined(SPRINGS) || defined(GRID)
 void spring(inout vec3 f, vec3 pi, uvec2 a)
 {
 #if LAYOUT_DIMS == 2u
@@ -50,10 +52,13 @@ void spring(inout vec3 f, vec3 pi, uvec2 a)
 #endif
 }
 
-void springs_and_gravity(inout vec3 f, vec3 pi, uint i)
+// Springs in CSR order, then gravity; none of them where hubs_only differs
+// from whether node i has more than LAYOUT_SPRING_CAP neighbours.
+void springs_and_gravity(inout vec3 f, vec3 pi, uint i, bool hubs_only)
 {
     uvec2 r = AT2(csr_off, i);
-    uint e = r.x, end = r.x + r.y;
+    bool mine = (r.y > LAYOUT_SPRING_CAP) == hubs_only;
+    uint e = r.x, end = mine ? r.x + r.y : r.x;
     // four at a time: less loop overhead, same order
     for (; e + 3u < end; e += 4u)
         for (uint u = 0u; u < 4u; u++)
@@ -61,7 +66,7 @@ void springs_and_gravity(inout vec3 f, vec3 pi, uint i)
     for (; e < end; e++)
         spring(f, pi, AT2(csr_adj, e));
     precise vec3 g = (pi - center.xyz) * GRAVITY;
-    f -= g;
+    f -= mine ? g : vec3(0.0);
 }
 #endif
 
@@ -223,7 +228,8 @@ void main()
     for (uint j = 0u; j < (close > 1u ? N : 0u); j++)
         pair_kick(f, pi, AT4(pos, j).xyz, i, j);
 #endif
-    springs_and_gravity(f, pi, i);
+    springs_and_gravity(f, pi, i, false);
+    springs_and_gravity(f, pi, i, true);
     disp[i] = vec4(f, 0.0);
 }
 
@@ -315,23 +321,29 @@ void main()
     near_kicks(f, c0, pi, i, close);
     if (i % LAYOUT_SAMPLE == 0u)
         atomicAdd(bbox[7], near - 1u); // feeds layout_schedule_grid
+    // Springs and gravity here, where the node's degree is at most the cap:
+    // a SIMD group's loop runs at most the cap's length, and the separate
+    // pass that it saves cost more, at its per-node reads and writes, than
+    // the springs themselves (on real captures few nodes are hubs).
+    springs_and_gravity(f, pi, i, false);
     disp[i] = vec4(f, 0.0);
 }
 #endif
 
 #ifdef SPRINGS
-// After GRID: springs and gravity added to the repulsion, in the same order
+// After GRID: springs and gravity of the nodes of degree above the cap
+// (the first u_count by degree) added to their repulsion, in the same order
 // as in one pass. The invocations walk the nodes by degree, so the lanes of
 // a SIMD group run loops of about the same length (GRID's lanes are in cell
 // order, where one hub made its whole group wait).
 void main()
 {
     uint k = gl_GlobalInvocationID.x;
-    if (k >= N)
+    if (k >= u_count)
         return;
     uint i = AT1(order, k);
     vec3 f = disp[i].xyz;
-    springs_and_gravity(f, AT4(pos, i).xyz, i);
+    springs_and_gravity(f, AT4(pos, i).xyz, i, true);
     disp[i] = vec4(f, 0.0);
 }
 #endif

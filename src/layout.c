@@ -55,6 +55,7 @@ struct layout {
     GLint tex_max;   /* GL_MAX_TEXTURE_BUFFER_SIZE, texels */
     uint32_t top_cells; /* LAYOUT_TOP_CELLS */
     bool order_stale; /* degrees changed since upload_order() */
+    uint32_t hubs;    /* nodes of degree above LAYOUT_SPRING_CAP (first in the order) */
     layout_schedule sched;
     bool started, paused;
     uint32_t n, m; /* synced */
@@ -114,12 +115,13 @@ static GLuint build(int k, int dims, bool no_tile, bool tex)
              "#define LAYOUT_B_PARTIAL %d\n#define LAYOUT_B_BLOCKSUM %d\n#define LAYOUT_B_PLACE %d\n#define LAYOUT_B_OCC %d\n#define LAYOUT_B_SPOS %d\n#define LAYOUT_B_ORDER %d\n"
              "#define LAYOUT_B_LEVELS %d\n#define LAYOUT_B_SID %d\n"
              "#define LAYOUT_U_LEVEL %d\n#define LAYOUT_U_COUNT %d\n#define LAYOUT_U_RADIUS %d\n"
-             "#define LAYOUT_STEP %#.9g\n#define LAYOUT_SAMPLE %du\n#define LAYOUT_FAR_TOP %du\n",
+             "#define LAYOUT_STEP %#.9g\n#define LAYOUT_SAMPLE %du\n#define LAYOUT_FAR_TOP %du\n"
+             "#define LAYOUT_SPRING_CAP %du\n",
              no_tile ? "#define NO_TILE 1\n" : "", tex ? "#define LAYOUT_TEX 1\n" : "", kernels[k].define, dims, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
              LAYOUT_B_EDGES, LAYOUT_B_DISP, LAYOUT_B_CSR_OFF, LAYOUT_B_CSR_ADJ, LAYOUT_B_FLAGS,
              LAYOUT_B_BBOX, LAYOUT_B_NODE_CELL, LAYOUT_B_CELLS, LAYOUT_B_SORTED, LAYOUT_B_CELLSUM,
              LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_B_OCC, LAYOUT_B_SPOS, LAYOUT_B_ORDER, LAYOUT_B_LEVELS, LAYOUT_B_SID, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
-             LAYOUT_U_RADIUS, (double)LAYOUT_STEP, LAYOUT_SAMPLE, LAYOUT_FAR_TOP);
+             LAYOUT_U_RADIUS, (double)LAYOUT_STEP, LAYOUT_SAMPLE, LAYOUT_FAR_TOP, LAYOUT_SPRING_CAP);
     char *common = shader_source("layout_common.glsl");
     char *body = shader_source(kernels[k].file);
     if (!common || !body) {
@@ -612,6 +614,9 @@ static bool upload_order(layout *l, uint32_t n)
         cnt[d] += cnt[d - 1];
     for (uint32_t v = 0; v < n; v++)
         order[cnt[maxd - l->deg[v]]++] = v;
+    l->hubs = 0;
+    for (uint32_t v = 0; v < n; v++)
+        l->hubs += l->deg[v] > LAYOUT_SPRING_CAP;
     ensure(l, LAYOUT_B_ORDER, (size_t)n * 4 + 4, 0);
     upload(l, LAYOUT_B_ORDER, 0, (size_t)n * 4, order);
     free(cnt);
@@ -941,8 +946,12 @@ static bool forces(layout *l, const layout_consts *c)
         }
         for (uint32_t lv = layout_far_first(c->levels) + 1; lv-- > 0;)
             run_level(l, P_FAR, lv, lv);
-        run(l, P_GRID, n);
-        run(l, P_SPRINGS, n);
+        run(l, P_GRID, n); /* with the springs of all but the hubs */
+        if (l->hubs) {
+            glUseProgram(l->prog[P_SPRINGS]);
+            glUniform1ui(LAYOUT_U_COUNT, l->hubs);
+            run(l, P_SPRINGS, l->hubs);
+        }
     } else {
         bind_all(l);
         run(l, P_EXACT, n);

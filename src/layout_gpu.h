@@ -15,6 +15,8 @@
 
 #define LAYOUT_WG 128          /* invocations per workgroup, every kernel */
 #define LAYOUT_SCAN_BLOCK 64  /* cells per invocation in the prefix sum */
+#define LAYOUT_SPRING_CAP 16  /* the grid pass does the springs of nodes of this degree or
+                                 less, a pass after it those of the rest */
 
 /* Uniform block */
 #define LAYOUT_B_CONSTS 0
