@@ -222,6 +222,8 @@ int main(void)
     compare("grid 2d nx", (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .nx_compat = true},
             3000, 7000, false);
     compare("grid 3d", (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .dims = 3}, 3000, 7000, false);
+    /* weights in both springs paths: the grid pass's and the hubs' */
+    compare("grid 2d weighted", (layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 3000, 7000, true);
     compare_clump("exact 2d, 60 coincident", (layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 400, 900,
                   false, 60);
     compare_clump("grid 2d, 60 coincident", (layout_params){.repulsion = LAYOUT_REPULSION_GRID}, 3000, 7000,
