@@ -600,8 +600,11 @@ static void upload_adjacency(layout *l, uint32_t n_old, uint32_t n)
 static bool upload_order(layout *l, uint32_t n)
 {
     uint32_t maxd = 0;
-    for (uint32_t v = 0; v < n; v++)
+    l->hubs = 0;
+    for (uint32_t v = 0; v < n; v++) {
         maxd = l->deg[v] > maxd ? l->deg[v] : maxd;
+        l->hubs += l->deg[v] > LAYOUT_SPRING_CAP;
+    }
     uint32_t *cnt = calloc((size_t)maxd + 2, sizeof *cnt), *order = malloc((size_t)n * 4 + 4);
     if (!cnt || !order) {
         free(cnt);
@@ -614,9 +617,6 @@ static bool upload_order(layout *l, uint32_t n)
         cnt[d] += cnt[d - 1];
     for (uint32_t v = 0; v < n; v++)
         order[cnt[maxd - l->deg[v]]++] = v;
-    l->hubs = 0;
-    for (uint32_t v = 0; v < n; v++)
-        l->hubs += l->deg[v] > LAYOUT_SPRING_CAP;
     ensure(l, LAYOUT_B_ORDER, (size_t)n * 4 + 4, 0);
     upload(l, LAYOUT_B_ORDER, 0, (size_t)n * 4, order);
     free(cnt);
