@@ -195,8 +195,9 @@ static void adjacency_in_pieces(void)
     free(e);
 }
 
-/* Under a 2048-texel limit the kernels start on buffer textures and switch
- * to storage buffers once a 3000-node graph arrives. */
+/* Under the limit the caller set (IPVIZ_LAYOUT_TEX_MAX) the kernels start on
+ * buffer textures and switch to storage buffers once a 3000-node graph
+ * arrives. */
 static void switch_to_storage(void)
 {
     uint32_t *e = NULL, n = 3000;
