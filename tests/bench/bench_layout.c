@@ -4,11 +4,14 @@
  * printed as ratios; then per-iteration times on large synthetic graphs
  * (100k nodes / 500k edges, 1M / 5M) for a real GPU.
  *
- * networkx is O(n^2) per step: it runs in full at the smallest size only;
- * its time at the larger sizes is that measurement scaled by (n / n0)^2, and
- * printed marked "(extrapolated)".
+ * networkx is O(n^2) per step: it runs at the smallest size only; its time
+ * at the larger sizes is that measurement scaled by (n / n0)^2, marked "*".
+ * igraph's exact (all-pairs) variant runs there too, for its quality: the
+ * grid variant ignores pairs farther apart than 2 units, which evens out
+ * edge lengths and loses the drawing's large-scale structure.
  *
- * Quality, at the same iteration count for every solver (scale-free):
+ * Quality, at the same iteration count for every solver (scale-free), the
+ * mean over the rounds, each round with its own seed for every layout:
  *   edge CV   coefficient of variation of edge lengths (lower is better)
  *   NP        neighbourhood preservation: share of each sampled node's graph
  *             neighbours among its deg nearest drawn nodes (higher is better)
@@ -16,7 +19,7 @@
  *             drawing scale fitted per layout (lower is better)
  *
  * usage: bench_layout [--iters N] [--rounds N] [--quick] [--size N] [--no-peers] [--big-only] [--big-iters N]
- *   --rounds N: ipviz and igraph take turns N times (default 3, at most 9);
+ *   --rounds N: ipviz and the peers take turns N times (default 3, at most 9);
  *     the table shows the medians and the spread of the per-round ratio
  *   --size N: the 2000-node row (networkx's measurement) and the row with N nodes only
  * Peers need /usr/bin/python3 with python3-igraph and python3-networkx. */
@@ -41,6 +44,25 @@ static double now(void)
 typedef struct quality {
     double cv, np, stress;
 } quality;
+
+static void quality_add(quality *sum, quality q)
+{
+    sum->cv += q.cv;
+    sum->np += q.np;
+    sum->stress += q.stress;
+}
+
+static void quality_scale(quality *q, int runs)
+{
+    double w = runs ? 1.0 / runs : 0;
+    q->cv *= w;
+    q->np *= w;
+    q->stress *= w;
+}
+
+/* The peers bench_layout_peer.py runs; the last two with "full" only. */
+enum { PEER_IGRAPH, PEER_EXACT, PEER_NX, NPEER };
+static const char *const peer_names[NPEER] = {"igraph", "igraph-exact", "networkx"};
 
 static double dist2(const float *p, uint32_t i, uint32_t j)
 {
@@ -133,20 +155,17 @@ static quality measure(const float *p, uint32_t n, uint32_t m, const uint32_t *e
     return q;
 }
 
-static float *read_pos(const char *path, uint32_t n)
+/* Reads one "x y" line per node into p (2 floats per node). */
+static bool read_pos(const char *path, uint32_t n, float *p)
 {
     FILE *f = fopen(path, "r");
     if (!f)
-        return NULL;
-    float *p = malloc((size_t)n * 8);
-    for (uint32_t i = 0; i < n; i++)
-        if (fscanf(f, "%f %f", &p[2 * i], &p[2 * i + 1]) != 2) {
-            free(p);
-            fclose(f);
-            return NULL;
-        }
+        return false;
+    uint32_t i = 0;
+    while (i < n && fscanf(f, "%f %f", &p[2 * i], &p[2 * i + 1]) == 2)
+        i++;
     fclose(f);
-    return p;
+    return i == n;
 }
 
 /* ipviz: seconds per iteration, positions (2 per node) into out; the
@@ -235,22 +254,23 @@ int main(int argc, char **argv)
             return 1;
         }
         double nx0 = -1, nx0_n = 0;
-        printf("\n%d iterations each; times are per iteration; quality ratios are ipviz/peer\n", iters);
+        printf("\n%d iterations each; times are per iteration; quality is the mean over %d rounds\n"
+               "with seeds 1..%d for every layout; quality ratios are ipviz/peer\n", iters, rounds, rounds);
         printf("(edge CV and stress: < 1 is better for ipviz; NP: > 1 is better)\n\n");
-        printf("%-8s %-8s | %10s %10s %10s | %8s %8s | %-9s %7s %7s %7s\n", "nodes", "edges", "ipviz ms",
+        printf("%-8s %-8s | %10s %10s %10s | %8s %8s | %-12s %7s %7s %7s\n", "nodes", "edges", "ipviz ms",
                "igraph ms", "nx ms", "vs igr", "vs nx", "layout", "edgeCV", "NP", "stress");
         for (int s = 0; s < nsizes; s++) {
             if (only && sizes[s][0] != only && s != 0)
                 continue;
             uint32_t n = sizes[s][0], *e;
             uint32_t m = tg_graph(n, sizes[s][1], 42, &e);
-            double ratio_lo = -1, ratio_hi = 0;
             layout_csr csr;
             layout_csr_build(&csr, n, m, e, NULL);
-            float *pi = malloc((size_t)n * 8);
-            double ti = -1, tg = -1, tn = -1, tis[9], tgs[9], setups[9];
-            float *pg = NULL, *pn = NULL;
-            bool with_nx = s == 0;
+            float *pos = malloc((size_t)n * 8);
+            double tis[9], setups[9], tps[NPEER][9];
+            int runs[NPEER] = {0};
+            quality qi = {0, 0, 0}, qp[NPEER] = {{0, 0, 0}};
+            bool full = s == 0; /* networkx and exact igraph at the smallest size only */
             char path[512], cmd[2048];
             if (peers) {
                 snprintf(path, sizeof path, "%s/edges.txt", dir);
@@ -260,56 +280,58 @@ int main(int argc, char **argv)
                     fprintf(f, "%u %u\n", e[2 * k], e[2 * k + 1]);
                 fclose(f);
             }
-            /* ipviz and igraph take turns, rounds times: this machine's speed
-             * drifts from minute to minute, and the medians of alternating
-             * runs see the same drift */
-            int ng = 0;
+            /* ipviz and the peers take turns, rounds times, each round with
+             * its own seed: this machine's speed drifts from minute to
+             * minute, and the medians of alternating runs see the same
+             * drift; one seed's quality figures vary by a few percent */
             for (int r = 0; r < rounds; r++) {
-                tis[r] = run_ipviz(lp, n, m, e, iters, r == 0 ? pi : NULL, &setups[r]);
+                layout_params rp = lp;
+                rp.seed = (uint32_t)r + 1;
+                tis[r] = run_ipviz(rp, n, m, e, iters, pos, &setups[r]);
+                quality_add(&qi, measure(pos, n, m, e, &csr));
                 if (!peers)
                     continue;
-                snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/bench/bench_layout_peer.py %s %d %s %s",
-                         IPVIZ_SOURCE_DIR, path, iters, dir, with_nx && r == 0 ? "networkx" : "");
+                snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/bench/bench_layout_peer.py %s/edges.txt %d %s %d %s",
+                         IPVIZ_SOURCE_DIR, dir, iters, dir, r + 1, full ? "full" : "");
                 FILE *pp = popen(cmd, "r");
-                char line[256];
-                while (pp && fgets(line, sizeof line, pp)) {
-                    double v;
-                    if (sscanf(line, "igraph %lf", &v) == 1)
-                        tgs[ng++] = v / iters;
-                    else if (sscanf(line, "networkx %lf", &v) == 1)
-                        tn = v / iters;
-                }
+                char line[256], name[64];
+                double v;
+                while (pp && fgets(line, sizeof line, pp))
+                    for (int k = 0; k < NPEER; k++)
+                        if (sscanf(line, "%63s %lf", name, &v) == 2 && !strcmp(name, peer_names[k])) {
+                            snprintf(path, sizeof path, "%s/%s.pos", dir, name);
+                            if (read_pos(path, n, pos)) {
+                                tps[k][runs[k]++] = v / iters;
+                                quality_add(&qp[k], measure(pos, n, m, e, &csr));
+                            }
+                            remove(path);
+                        }
                 if (pp)
                     pclose(pp);
             }
             /* per-round ratios first: median() sorts its array */
-            for (int r = 0; r < rounds && r < ng; r++) {
-                double q = tis[r] / tgs[r];
+            double ratio_lo = -1, ratio_hi = 0;
+            for (int r = 0; r < rounds && runs[PEER_IGRAPH] == rounds; r++) {
+                double q = tis[r] / tps[PEER_IGRAPH][r];
                 ratio_lo = ratio_lo < 0 || q < ratio_lo ? q : ratio_lo;
                 ratio_hi = q > ratio_hi ? q : ratio_hi;
             }
-            ti = median(tis, rounds);
-            if (ng)
-                tg = median(tgs, ng);
-            if (peers) {
-                snprintf(path, sizeof path, "%s/igraph.pos", dir);
-                pg = tg > 0 ? read_pos(path, n) : NULL;
-                snprintf(path, sizeof path, "%s/networkx.pos", dir);
-                pn = with_nx && tn > 0 ? read_pos(path, n) : NULL;
-                remove(path);
+            double ti = median(tis, rounds), tp[NPEER];
+            for (int k = 0; k < NPEER; k++) {
+                tp[k] = runs[k] ? median(tps[k], runs[k]) : -1;
+                quality_scale(&qp[k], runs[k]);
             }
+            quality_scale(&qi, rounds);
+            double tg = tp[PEER_IGRAPH], tn = tp[PEER_NX];
             bool extrapolated = false;
-            if (with_nx && tn > 0) {
+            if (tn > 0) {
                 nx0 = tn;
                 nx0_n = n;
             } else if (nx0 > 0) {
                 tn = nx0 * ((double)n / nx0_n) * ((double)n / nx0_n);
                 extrapolated = true;
             }
-            quality qi = measure(pi, n, m, e, &csr);
-            quality qg = pg ? measure(pg, n, m, e, &csr) : (quality){0, 0, 0};
-            quality qn = pn ? measure(pn, n, m, e, &csr) : (quality){0, 0, 0};
-            printf("%-8u %-8u | %10.2f %10.2f %9.1f%s | %8.2f %8.3f | %-9s %7.3f %7.3f %7.3f\n", n, m,
+            printf("%-8u %-8u | %10.2f %10.2f %9.1f%s | %8.2f %8.3f | %-12s %7.3f %7.3f %7.3f\n", n, m,
                    1e3 * ti, 1e3 * tg, 1e3 * tn, extrapolated ? "*" : " ", tg > 0 ? ti / tg : 0,
                    tn > 0 ? ti / tn : 0, "ipviz", qi.cv, qi.np, qi.stress);
             if (ratio_lo > 0 && rounds > 1)
@@ -317,18 +339,14 @@ int main(int argc, char **argv)
                        ratio_lo, ratio_hi);
             printf("%-8s %-8s | %32s | %8s %8s | ipviz setup %.1f ms, not in ipviz ms\n", "", "", "", "", "",
                    1e3 * median(setups, rounds));
-            if (pg)
-                printf("%-8s %-8s | %10s %10s %10s | %8s %8s | %-9s %7.3f %7.3f %7.3f  ratios %.2f %.2f %.2f\n",
-                       "", "", "", "", "", "", "", "igraph", qg.cv, qg.np, qg.stress, qi.cv / qg.cv,
-                       qi.np / qg.np, qi.stress / qg.stress);
-            if (pn)
-                printf("%-8s %-8s | %10s %10s %10s | %8s %8s | %-9s %7.3f %7.3f %7.3f  ratios %.2f %.2f %.2f\n",
-                       "", "", "", "", "", "", "", "networkx", qn.cv, qn.np, qn.stress, qi.cv / qn.cv,
-                       qi.np / qn.np, qi.stress / qn.stress);
+            for (int k = 0; k < NPEER; k++)
+                if (runs[k])
+                    printf("%-8s %-8s | %32s | %8s %8s | %-12s %7.3f %7.3f %7.3f  ratios %.2f %.2f %.2f"
+                           "  (%.2f ms)\n", "", "", "", "", "", peer_names[k], qp[k].cv, qp[k].np,
+                           qp[k].stress, qi.cv / qp[k].cv, qi.np / qp[k].np, qi.stress / qp[k].stress,
+                           1e3 * tp[k]);
             fflush(stdout);
-            free(pi);
-            free(pg);
-            free(pn);
+            free(pos);
             free(e);
             layout_csr_free(&csr);
         }
@@ -336,8 +354,6 @@ int main(int argc, char **argv)
                nx0_n);
         char path[600];
         snprintf(path, sizeof path, "%s/edges.txt", dir);
-        remove(path);
-        snprintf(path, sizeof path, "%s/igraph.pos", dir);
         remove(path);
         rmdir(dir);
         print_load("after peers");
