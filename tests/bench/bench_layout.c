@@ -268,7 +268,7 @@ int main(int argc, char **argv)
             layout_csr_build(&csr, n, m, e, NULL);
             float *pos = malloc((size_t)n * 8);
             double tis[9], setups[9], tps[NPEER][9];
-            int runs[NPEER] = {0};
+            int runs[NPEER] = {0}, ok = 0;
             quality qi = {0, 0, 0}, qp[NPEER] = {{0, 0, 0}};
             bool full = s == 0; /* networkx and exact igraph at the smallest size only */
             char path[512], cmd[2048];
@@ -288,7 +288,8 @@ int main(int argc, char **argv)
                 layout_params rp = lp;
                 rp.seed = (uint32_t)r + 1;
                 tis[r] = run_ipviz(rp, n, m, e, iters, pos, &setups[r]);
-                quality_add(&qi, measure(pos, n, m, e, &csr));
+                if (tis[r] > 0 && ++ok)
+                    quality_add(&qi, measure(pos, n, m, e, &csr));
                 if (!peers)
                     continue;
                 snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/bench/bench_layout_peer.py %s/edges.txt %d %s %d %s",
@@ -321,7 +322,7 @@ int main(int argc, char **argv)
                 tp[k] = runs[k] ? median(tps[k], runs[k]) : -1;
                 quality_scale(&qp[k], runs[k]);
             }
-            quality_scale(&qi, rounds);
+            quality_scale(&qi, ok);
             double tg = tp[PEER_IGRAPH], tn = tp[PEER_NX];
             bool extrapolated = false;
             if (tn > 0) {
