@@ -205,8 +205,8 @@ float key_float(uint u)
         atomicMax(bbox[4u + k_], float_key((hi)[k_]));                                             \
     }
 
-// The grid frame of layout_grid_frame(): log2 of the cell size.
-int grid_log2h(vec3 lo, vec3 hi)
+// The grid frame of layout_grid_frame(): 1/h, the cells per unit length.
+float grid_scale(vec3 lo, vec3 hi)
 {
     float ext = max(hi.x - lo.x, hi.y - lo.y);
     if (DIMS == 3u)
@@ -214,14 +214,19 @@ int grid_log2h(vec3 lo, vec3 hi)
     if (!(ext > 0.0) || isinf(ext))
         ext = 1.0;
     int e;
-    frexp(ext, e);
-    return e - findMSB(SIDE);
+    float m = frexp(ext, e);
+    float inv = LAYOUT_GRID_INV_G3;
+    inv = m < LAYOUT_GRID_G2 ? LAYOUT_GRID_INV_G2 : inv;
+    inv = m < LAYOUT_GRID_G1 ? LAYOUT_GRID_INV_G1 : inv;
+    inv = m < LAYOUT_GRID_G0 ? LAYOUT_GRID_INV_G0 : inv;
+    return ldexp(inv, findMSB(SIDE) - e);
 }
 
-uvec3 grid_coords(vec3 p, vec3 lo, int log2h)
+uvec3 grid_coords(vec3 p, vec3 lo, float scale)
 {
     precise vec3 r = p - lo;
-    vec3 c = floor(ldexp(r, ivec3(-log2h)));
+    precise vec3 s = r * scale;
+    vec3 c = floor(s);
     uvec3 q = uvec3(clamp(c, vec3(0.0), vec3(float(SIDE - 1u))));
     if (DIMS != 3u)
         q.z = 0u;

@@ -278,7 +278,7 @@ void main()
     vec3 f = vec3(0.0);
     vec3 lo = vec3(key_float(bbox[0]), key_float(bbox[1]), key_float(bbox[2]));
     vec3 hi = vec3(key_float(bbox[4]), key_float(bbox[5]), key_float(bbox[6]));
-    ivec3 c0 = ivec3(grid_coords(pi, lo, grid_log2h(lo, hi)));
+    ivec3 c0 = ivec3(grid_coords(pi, lo, grid_scale(lo, hi)));
     int zr = DIMS == 3u ? 1 : 0;
     // everything outside our 3^d block: our finest cell's local expansion
     {

@@ -114,7 +114,7 @@ void main()
         return;
     vec3 lo = vec3(key_float(bbox[0]), key_float(bbox[1]), key_float(bbox[2]));
     vec3 hi = vec3(key_float(bbox[4]), key_float(bbox[5]), key_float(bbox[6]));
-    uint q = cell_index(grid_coords(AT4(pos, i).xyz, lo, grid_log2h(lo, hi)), SIDE);
+    uint q = cell_index(grid_coords(AT4(pos, i).xyz, lo, grid_scale(lo, hi)), SIDE);
     node_cell[i] = uvec2(q, atomicAdd(cells[2u * q + 1u], 1u));
 }
 #endif

@@ -105,7 +105,14 @@ static size_t texel_bytes(GLenum f)
 
 static GLuint build(int k, int dims, bool no_tile, bool tex)
 {
-    char defs[1700];
+    /* the grid frame's constants, to the bit (%.9g round-trips a float) */
+    static const float g[4] = LAYOUT_GRID_G, inv_g[4] = LAYOUT_GRID_INV_G;
+    char grid[400] = "";
+    for (int j = 0; j < 4; j++)
+        snprintf(grid + strlen(grid), sizeof grid - strlen(grid),
+                 "#define LAYOUT_GRID_G%d %#.9g\n#define LAYOUT_GRID_INV_G%d %#.9g\n", j, (double)g[j], j,
+                 (double)inv_g[j]);
+    char defs[2100];
     snprintf(defs, sizeof defs,
              "#version 430\n%s%s#define %s 1\n#define LAYOUT_DIMS %du\n#define LAYOUT_WG %du\n#define LAYOUT_SCAN_BLOCK %du\n"
              "#define LAYOUT_B_CONSTS %d\n#define LAYOUT_B_POS %d\n#define LAYOUT_B_EDGES %d\n"
@@ -116,12 +123,12 @@ static GLuint build(int k, int dims, bool no_tile, bool tex)
              "#define LAYOUT_B_LEVELS %d\n#define LAYOUT_B_SID %d\n"
              "#define LAYOUT_U_LEVEL %d\n#define LAYOUT_U_COUNT %d\n#define LAYOUT_U_RADIUS %d\n"
              "#define LAYOUT_STEP %#.9g\n#define LAYOUT_SAMPLE %du\n#define LAYOUT_FAR_TOP %du\n"
-             "#define LAYOUT_SPRING_CAP %du\n",
+             "#define LAYOUT_SPRING_CAP %du\n%s",
              no_tile ? "#define NO_TILE 1\n" : "", tex ? "#define LAYOUT_TEX 1\n" : "", kernels[k].define, dims, LAYOUT_WG, LAYOUT_SCAN_BLOCK, LAYOUT_B_CONSTS, LAYOUT_B_POS,
              LAYOUT_B_EDGES, LAYOUT_B_DISP, LAYOUT_B_CSR_OFF, LAYOUT_B_CSR_ADJ, LAYOUT_B_FLAGS,
              LAYOUT_B_BBOX, LAYOUT_B_NODE_CELL, LAYOUT_B_CELLS, LAYOUT_B_SORTED, LAYOUT_B_CELLSUM,
              LAYOUT_B_PARTIAL, LAYOUT_B_BLOCKSUM, LAYOUT_B_PLACE, LAYOUT_B_OCC, LAYOUT_B_SPOS, LAYOUT_B_ORDER, LAYOUT_B_LEVELS, LAYOUT_B_SID, LAYOUT_U_LEVEL, LAYOUT_U_COUNT,
-             LAYOUT_U_RADIUS, (double)LAYOUT_STEP, LAYOUT_SAMPLE, LAYOUT_FAR_TOP, LAYOUT_SPRING_CAP);
+             LAYOUT_U_RADIUS, (double)LAYOUT_STEP, LAYOUT_SAMPLE, LAYOUT_FAR_TOP, LAYOUT_SPRING_CAP, grid);
     char *common = shader_source("layout_common.glsl");
     char *body = shader_source(kernels[k].file);
     if (!common || !body) {

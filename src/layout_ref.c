@@ -89,7 +89,7 @@ uint32_t layout_grid_cells(uint32_t side, int dims)
     return total;
 }
 
-int layout_grid_frame(const float lo[3], const float hi[3], int dims, uint32_t side)
+float layout_grid_frame(const float lo[3], const float hi[3], int dims, uint32_t side)
 {
     float ext = 0;
     for (int k = 0; k < dims; k++)
@@ -98,18 +98,23 @@ int layout_grid_frame(const float lo[3], const float hi[3], int dims, uint32_t s
     if (!(ext > 0) || !isfinite(ext))
         ext = 1;
     int e;
-    frexpf(ext, &e); /* ext < 2^e */
+    float m = frexpf(ext, &e); /* ext = m 2^e, m in [0.5, 1) */
+    static const float g[4] = LAYOUT_GRID_G, inv_g[4] = LAYOUT_GRID_INV_G;
+    int k = 0;
+    while (k < 3 && !(m < g[k]))
+        k++;
     int log2side = 0;
     while ((1u << log2side) < side)
         log2side++;
-    return e - log2side;
+    return ldexpf(inv_g[k], log2side - e);
 }
 
-uint32_t layout_grid_cell(const float *p, const float lo[3], int log2h, int dims, uint32_t side)
+uint32_t layout_grid_cell(const float *p, const float lo[3], float scale, int dims, uint32_t side)
 {
     uint32_t idx = 0, mul = 1;
     for (int k = 0; k < dims; k++) {
-        float f = floorf(ldexpf(p[k] - lo[k], -log2h));
+        float r = p[k] - lo[k];
+        float f = floorf(r * scale);
         uint32_t c = f <= 0 ? 0 : f >= (float)(side - 1) ? side - 1 : (uint32_t)f;
         idx += c * mul;
         mul *= side;
@@ -490,9 +495,9 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
             lo[k] = v < lo[k] ? v : lo[k];
             hi[k] = v > hi[k] ? v : hi[k];
         }
-    int log2h = layout_grid_frame(lo, hi, dims, side);
+    float scale = layout_grid_frame(lo, hi, dims, side);
     for (uint32_t i = 0; i < n; i++) {
-        cell[i] = layout_grid_cell(pos + 4 * (size_t)i, lo, log2h, dims, side);
+        cell[i] = layout_grid_cell(pos + 4 * (size_t)i, lo, scale, dims, side);
         start[cell[i] + 1]++;
     }
     for (uint32_t q = 0; q < fine; q++)

@@ -107,11 +107,18 @@ uint32_t layout_far_first(uint32_t levels);
 /* Cells over all levels (the size of the cell-sum array). */
 uint32_t layout_grid_cells(uint32_t side, int dims);
 
-/* Grid placement from the bounding box: origin = lo, cell size h = 2^e for
- * the smallest e with side*h >= extent. Exact in float on CPU and GPU alike,
- * so both put every node in the same cell. Returns log2(h). */
-int layout_grid_frame(const float lo[3], const float hi[3], int dims, uint32_t side);
-uint32_t layout_grid_cell(const float *p, const float lo[3], int log2h, int dims, uint32_t side);
+/* Grid placement from the bounding box: origin = lo, and side cells of size
+ * h spanning side * h = 2^e g > extent for the smallest g of LAYOUT_GRID_G,
+ * where extent = m 2^e, m in [0.5, 1). Returns 1/h, a power of 2 times one of
+ * LAYOUT_GRID_INV_G; a node's cell is floor((p - lo) * (1/h)) per axis,
+ * clamped to the grid. A subtraction and a multiplication, each rounded
+ * once, so CPU and GPU put every node in the same cell. The cells span at
+ * most 1.25 times the extent (power-of-2 cells spanned up to 2 times, so a
+ * node's 3^d block held up to 4 times the nodes in 2D, 8 in 3D). */
+#define LAYOUT_GRID_G {0.625f, 0.75f, 0.875f, 1.0f}
+#define LAYOUT_GRID_INV_G {1.6f, 4.0f / 3.0f, 8.0f / 7.0f, 1.0f}
+float layout_grid_frame(const float lo[3], const float hi[3], int dims, uint32_t side);
+uint32_t layout_grid_cell(const float *p, const float lo[3], float scale, int dims, uint32_t side);
 
 /* --- cooling schedule and convergence, shared by both solvers --- */
 

@@ -32,12 +32,23 @@ int main(void)
     for (int k = 0; k < 3; k++)
         CHECK(a[k] >= 0 && a[k] < 1);
 
-    /* grid frame: power-of-two cells covering the box; every node inside */
+    /* grid frame: cells covering the box by at most 1.25 times its extent;
+     * every node inside */
     float lo[3] = {-3.5f, 2.0f, 0}, hi[3] = {12.25f, 9.0f, 0};
-    int lh = layout_grid_frame(lo, hi, 2, 16);
-    CHECK(ldexpf(16.0f, lh) >= 15.75f && ldexpf(16.0f, lh - 1) < 15.75f);
-    CHECK_INT(layout_grid_cell(lo, lo, lh, 2, 16), 0);
-    CHECK_INT(layout_grid_cell(hi, lo, lh, 2, 16), 15 + 16 * 7);
+    float sc = layout_grid_frame(lo, hi, 2, 16);
+    CHECK(16.0f / sc > 15.75f && 16.0f / sc <= 1.25f * 15.75f);
+    CHECK(16.0f / sc == 16.0f * 1.0f); /* 15.75 = 0.984 x 2^4: g = 1 */
+    CHECK_INT(layout_grid_cell(lo, lo, sc, 2, 16), 0);
+    CHECK_INT(layout_grid_cell(hi, lo, sc, 2, 16), 15 + 16 * 7);
+    float hi2[3] = {4.75f, 9.0f, 0}; /* extent 8.25 = 0.516 x 2^4: g = 0.625, cells of 0.625 */
+    sc = layout_grid_frame(lo, hi2, 2, 16);
+    CHECK(sc == 1.6f);
+    CHECK_INT(layout_grid_cell(hi2, lo, sc, 2, 16), 13 + 16 * 11); /* 8.25 x 1.6 = 13.2, 7 x 1.6 = 11.2 */
+    for (float x = 1.0f; x < 4096.0f; x *= 1.0173f) { /* no extent spills out of the grid */
+        float h3[3] = {lo[0] + x, lo[1] + 0.5f * x, 0};
+        float s3 = layout_grid_frame(lo, h3, 2, 64);
+        CHECK((h3[0] - lo[0]) * s3 < 64.0f && (h3[0] - lo[0]) * s3 >= 64.0f / 1.25f - 1e-3f);
+    }
     CHECK_INT(layout_grid_levels(16), 3);
     CHECK_INT(layout_grid_cells(16, 2), 256 + 64 + 16);
 
