@@ -1034,13 +1034,15 @@ int layout_step(layout *l, int steps)
         done++;
         layout_schedule_advance(&l->sched, n, sum);
         if (!c.exact) {
-            uint32_t near = 0;
+            uint32_t near = 0, occupied = 0;
             glBindBuffer(GL_COPY_READ_BUFFER, l->buf[LAYOUT_B_BBOX]);
             glGetBufferSubData(GL_COPY_READ_BUFFER, 28, 4, &near);
+            glBindBuffer(GL_COPY_READ_BUFFER, l->buf[LAYOUT_B_LEVELS]);
+            glGetBufferSubData(GL_COPY_READ_BUFFER, 12, 4, &occupied); /* levels[0].w */
             if (prof_on > 0)
-                fprintf(stderr, "profile step side %u levels %u near/node %.1f\n", c.side, c.levels,
-                        (double)near / ((n + LAYOUT_SAMPLE - 1) / LAYOUT_SAMPLE));
-            layout_schedule_grid(&l->sched, n, (int)c.dims, near);
+                fprintf(stderr, "profile step side %u levels %u near/node %.1f occupied %u\n", c.side,
+                        c.levels, (double)near / ((n + LAYOUT_SAMPLE - 1) / LAYOUT_SAMPLE), occupied);
+            layout_schedule_grid(&l->sched, n, (int)c.dims, near, occupied);
         }
         prof(P_N);
     }

@@ -178,16 +178,25 @@ void layout_schedule_rewarm(layout_schedule *s, uint32_t n, float frac)
     s->converged = false;
 }
 
-void layout_schedule_grid(layout_schedule *s, uint32_t n, int dims, uint32_t near_pairs)
+void layout_schedule_grid(layout_schedule *s, uint32_t n, int dims, uint32_t near_pairs,
+                          uint32_t occupied)
 {
     uint32_t base = layout_grid_side(n, dims), cap = dims == 3 ? 128 : 2048;
     uint32_t side = s->side ? s->side : base;
     uint32_t samples = (n + LAYOUT_SAMPLE - 1) / LAYOUT_SAMPLE;
     double mean = samples ? (double)near_pairs / samples : 0;
     double shrink = dims == 3 ? 8.0 : 4.0; /* near pairs per halving of the cells */
-    while (mean > LAYOUT_NEAR_HIGH && side < cap) {
+    uint32_t split = dims == 3 ? 8 : 4; /* cells per cell when they halve */
+    uint64_t occ = occupied;
+    for (;;) {
+        uint64_t finer = (uint64_t)side * 2 * side * 2 * (dims == 3 ? side * 2 : 1);
+        bool clumped = mean > LAYOUT_NEAR_DENSE * (split / 4) && occ * split <= n &&
+                       finer <= 4 * (uint64_t)n; /* every cell costs the scans */
+        if (side >= cap || !(mean > LAYOUT_NEAR_HIGH || clumped))
+            break;
         side *= 2;
         mean /= shrink;
+        occ *= split; /* at most */
     }
     if (mean < LAYOUT_NEAR_LOW && side > 4)
         side /= 2;
@@ -451,7 +460,7 @@ static void il_terms(const layout_consts *c, const float *sum, uint32_t lv, cons
 }
 
 bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_csr *csr,
-                       float *disp, uint32_t *near_pairs)
+                       float *disp, uint32_t *near_pairs, uint32_t *occupied)
 {
     uint32_t sampled = 0;
     uint32_t n = c->n;
@@ -500,8 +509,13 @@ bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_cs
         cell[i] = layout_grid_cell(pos + 4 * (size_t)i, lo, scale, dims, side);
         start[cell[i] + 1]++;
     }
-    for (uint32_t q = 0; q < fine; q++)
+    uint32_t used = 0;
+    for (uint32_t q = 0; q < fine; q++) {
+        used += start[q + 1] != 0;
         start[q + 1] += start[q];
+    }
+    if (occupied)
+        *occupied = used;
     memcpy(fill, start, (size_t)fine * sizeof *fill);
     for (uint32_t i = 0; i < n; i++) /* in id order: members sorted by id */
         sorted[fill[cell[i]]++] = i;
@@ -740,14 +754,14 @@ int layout_ref_step(layout_ref *r, int steps)
                   (rep == LAYOUT_REPULSION_AUTO && r->n <= r->sched.p.exact_max);
         if (!c.exact)
             layout_ref_grid_consts(&c, r->sched.side);
-        uint32_t near = 0;
-        if (!layout_ref_forces(&c, r->pos, &r->csr, r->disp, &near))
+        uint32_t near = 0, occupied = 0;
+        if (!layout_ref_forces(&c, r->pos, &r->csr, r->disp, &near, &occupied))
             break;
         double mv = layout_ref_move(&c, r->pos, r->disp, &r->csr, NULL);
         done++;
         layout_schedule_advance(&r->sched, r->n, mv);
         if (!c.exact)
-            layout_schedule_grid(&r->sched, r->n, (int)c.dims, near);
+            layout_schedule_grid(&r->sched, r->n, (int)c.dims, near, occupied);
     }
     return done;
 }

@@ -148,9 +148,15 @@ void layout_schedule_rewarm(layout_schedule *s, uint32_t n, float frac);
 bool layout_schedule_done(const layout_schedule *s);
 /* Adapts the grid to how the drawing has clumped: near_pairs is the number
  * of near-field partners summed over the sampled nodes (id % LAYOUT_SAMPLE
- * == 0) in the last grid step. Above LAYOUT_NEAR_HIGH per node the finest
- * cells halve (up to the cap), below LAYOUT_NEAR_LOW they double. An
- * integer statistic, so the CPU and GPU solvers adapt identically.
+ * == 0) in the last grid step, occupied the finest cells holding a node.
+ * Above LAYOUT_NEAR_HIGH per node the finest cells halve (up to the cap),
+ * below LAYOUT_NEAR_LOW they double. They also halve above
+ * LAYOUT_NEAR_DENSE (2D; 3D twice that) while the occupied cells, times
+ * 2^dims, stay within the node count and the finer grid holds at most 4
+ * cells per node: the nodes sit in clumps (hubs with thousands of leaves),
+ * and smaller cells save the near field more than they cost the far field
+ * and the passes over every cell. Integer statistics, so the CPU and GPU
+ * solvers adapt identically.
  *
  * The thresholds are measured on llvmpipe with whole 50-step runs of
  * bench_layout's graphs, the candidates taking turns (this machine's speed
@@ -164,7 +170,9 @@ bool layout_schedule_done(const layout_schedule *s);
 #define LAYOUT_SAMPLE 16
 #define LAYOUT_NEAR_HIGH 512
 #define LAYOUT_NEAR_LOW 32
-void layout_schedule_grid(layout_schedule *s, uint32_t n, int dims, uint32_t near_pairs);
+#define LAYOUT_NEAR_DENSE 160 /* 1.25 x LAYOUT_NEAR_LOW x 4: no doubling back */
+void layout_schedule_grid(layout_schedule *s, uint32_t n, int dims, uint32_t near_pairs,
+                          uint32_t occupied);
 
 /* The domain side a new graph of n nodes starts in: initial positions are
  * layout_initial_position() times this. 1 in nx mode. */
@@ -190,11 +198,11 @@ void layout_csr_free(layout_csr *csr);
 /* Displacements (4 floats per node) for positions pos (4 per node) under
  * constants c. Exact when c->exact, else the multilevel grid described in
  * layout.h (c->side, c->levels, c->level_offset filled by
- * layout_ref_grid_consts); then *near_pairs (may be NULL) gets the sampled
- * near-field count of layout_schedule_grid. Returns false on allocation
- * failure. */
+ * layout_ref_grid_consts); then *near_pairs and *occupied (may be NULL) get
+ * the sampled near-field count and the occupied finest cells of
+ * layout_schedule_grid. Returns false on allocation failure. */
 bool layout_ref_forces(const layout_consts *c, const float *pos, const layout_csr *csr,
-                       float *disp, uint32_t *near_pairs);
+                       float *disp, uint32_t *near_pairs, uint32_t *occupied);
 /* Fills the grid fields of c for c->n nodes with finest side `side`
  * (0 = layout_grid_side(c->n)). */
 void layout_ref_grid_consts(layout_consts *c, uint32_t side);

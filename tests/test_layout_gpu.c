@@ -25,25 +25,17 @@ static double extent(const float *p, uint32_t n)
     return hi - lo;
 }
 
-/* clump: that many nodes start on node 0, so the kicks for coincident pairs
- * run on both sides. */
-static void compare_clump(const char *name, layout_params p, uint32_t n, uint32_t m_want, bool weighted,
-                          uint32_t clump)
+/* GPU against CPU on the graph e (m edges, weights w or NULL) after 1 and
+ * 15 steps; clump: that many nodes start on node 0, so the kicks for
+ * coincident pairs run on both sides. The finest grid sides the two chose
+ * for the next step go to sides[0] (GPU) and sides[1] (CPU). */
+static void compare_edges(const char *name, layout_params p, uint32_t n, uint32_t m, const uint32_t *e,
+                          const float *w, uint32_t clump, uint32_t sides[2])
 {
-    uint32_t *e;
-    uint32_t m = tg_graph(n, m_want, 7, &e);
-    float *w = NULL;
-    if (weighted) { /* as packet weights: 1 + log2(packets) */
-        w = malloc((size_t)m * sizeof *w);
-        for (uint32_t k = 0; k < m; k++)
-            w[k] = 1.0f + log2f((float)(1 + (e[2 * k] * 31u + e[2 * k + 1]) % 1000));
-    }
     layout *g = layout_create(&p);
     CHECK(g != NULL);
-    if (!g) {
-        free(e);
+    if (!g)
         return;
-    }
     CHECK(layout_append(g, n, m, e, w));
     layout_ref *r = layout_ref_create(&p, n, m, e, w);
     float *gp = malloc((size_t)n * 16);
@@ -82,16 +74,56 @@ static void compare_clump(const char *name, layout_params p, uint32_t n, uint32_
             test_failures++;
         }
     }
+    if (sides && r) {
+        layout_consts c;
+        layout_debug_consts(g, &c);
+        sides[0] = c.side;
+        sides[1] = layout_ref_schedule(r)->side;
+    }
     free(gp);
-    free(e);
-    free(w);
     layout_ref_destroy(r);
     layout_destroy(g);
+}
+
+static void compare_clump(const char *name, layout_params p, uint32_t n, uint32_t m_want, bool weighted,
+                          uint32_t clump)
+{
+    uint32_t *e;
+    uint32_t m = tg_graph(n, m_want, 7, &e);
+    float *w = NULL;
+    if (weighted) { /* as packet weights: 1 + log2(packets) */
+        w = malloc((size_t)m * sizeof *w);
+        for (uint32_t k = 0; k < m; k++)
+            w[k] = 1.0f + log2f((float)(1 + (e[2 * k] * 31u + e[2 * k + 1]) % 1000));
+    }
+    compare_edges(name, p, n, m, e, w, clump, NULL);
+    free(e);
+    free(w);
 }
 
 static void compare(const char *name, layout_params p, uint32_t n, uint32_t m_want, bool weighted)
 {
     compare_clump(name, p, n, m_want, weighted, 0);
+}
+
+/* Two hubs with 4000 leaves each, as in a scan or a spray: the leaves crowd
+ * around the hubs, and the grid must refine for the clumps
+ * (layout_schedule_grid) the same way on both sides. */
+static void clumped_star(void)
+{
+    uint32_t n = 8002, m = n - 2, *e = malloc((size_t)m * 8);
+    for (uint32_t k = 0; k < m; k++) {
+        e[2 * k] = k % 2;
+        e[2 * k + 1] = k + 2;
+    }
+    uint32_t sides[2] = {0, 0};
+    compare_edges("grid 2d, two hubs", (layout_params){.repulsion = LAYOUT_REPULSION_GRID}, n, m, e, NULL,
+                  0, sides);
+    fprintf(stderr, "two hubs: finest side %u on the GPU, %u on the CPU (%u for spread nodes)\n",
+            sides[0], sides[1], layout_grid_side(n, 2));
+    CHECK_INT(sides[0], sides[1]);
+    CHECK(sides[0] > layout_grid_side(n, 2));
+    free(e);
 }
 
 static void determinism(layout_params p, uint32_t n, uint32_t m_want)
@@ -258,6 +290,7 @@ int main(void)
     compare("grid 3d, a pass per level", (layout_params){.repulsion = LAYOUT_REPULSION_GRID, .dims = 3},
             3000, 7000, false);
     unsetenv("IPVIZ_LAYOUT_TOP_CELLS");
+    clumped_star();
     positions_between_steps();
     adjacency_in_pieces();
     determinism((layout_params){.repulsion = LAYOUT_REPULSION_EXACT}, 1000, 2500);
