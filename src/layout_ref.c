@@ -185,8 +185,8 @@ void layout_schedule_grid(layout_schedule *s, uint32_t n, int dims, uint32_t nea
     uint32_t side = s->side ? s->side : base;
     uint32_t samples = (n + LAYOUT_SAMPLE - 1) / LAYOUT_SAMPLE;
     double mean = samples ? (double)near_pairs / samples : 0;
-    double shrink = dims == 3 ? 8.0 : 4.0; /* near pairs per halving of the cells */
-    uint32_t split = dims == 3 ? 8 : 4; /* cells per cell when they halve */
+    /* a halving splits each cell in 2^dims and divides the near pairs by as much */
+    uint32_t split = dims == 3 ? 8 : 4;
     uint64_t occ = occupied;
     for (;;) {
         uint64_t finer = (uint64_t)side * 2 * side * 2 * (dims == 3 ? side * 2 : 1);
@@ -195,7 +195,7 @@ void layout_schedule_grid(layout_schedule *s, uint32_t n, int dims, uint32_t nea
         if (side >= cap || !(mean > LAYOUT_NEAR_HIGH || clumped))
             break;
         side *= 2;
-        mean /= shrink;
+        mean /= split;
         occ *= split; /* at most */
     }
     if (mean < LAYOUT_NEAR_LOW && side > 4)
